@@ -1,0 +1,45 @@
+// Command ledger runs and operates Pathway Ledger: the API server, imports, replays,
+// verification and data generation.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	_ "time/tzdata" // RTT dates are Europe/London days on any machine, zoneinfo or not.
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "version", "--version":
+		fmt.Fprintf(stdout, "ledger %s\n", version)
+		return 0
+	case "help", "-h", "--help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "ledger: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Usage: ledger <command> [flags]
+
+Commands:
+  version   print the ledger version
+  help      show this help
+`)
+}

@@ -1,0 +1,84 @@
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Actor is the authenticated caller behind an event.
+type Actor struct {
+	User string `json:"user"`
+	Role string `json:"role"`
+}
+
+// EventData is what a writer appends. The store assigns stream, version, position,
+// recorded_at and the hash chain.
+type EventData struct {
+	// EventID is a UUID; the idempotency key of the append. Empty: the store makes a v7.
+	EventID       string
+	Type          string
+	SchemaVersion int
+	// OccurredOn is the business date the fact is effective, "YYYY-MM-DD".
+	OccurredOn    string
+	Actor         Actor
+	CorrelationID string
+	CausationID   string
+	Reason        string
+	Data          json.RawMessage
+}
+
+// Event is a stored event: the envelope of DESIGN §3.
+type Event struct {
+	EventID       string          `json:"event_id"`
+	Stream        string          `json:"stream"`
+	StreamVersion uint64          `json:"stream_version"`
+	Position      uint64          `json:"position"`
+	Type          string          `json:"type"`
+	SchemaVersion int             `json:"schema_version"`
+	OccurredOn    string          `json:"occurred_on"`
+	RecordedAt    time.Time       `json:"recorded_at"`
+	Actor         Actor           `json:"actor"`
+	CorrelationID string          `json:"correlation_id,omitempty"`
+	CausationID   string          `json:"causation_id,omitempty"`
+	Reason        string          `json:"reason,omitempty"`
+	Data          json.RawMessage `json:"data"`
+	PrevHash      string          `json:"prev_hash"`
+	Hash          string          `json:"hash"`
+}
+
+// AppendResult reports where an append landed: the stream version of its last event
+// (what the next writer should expect) and that event's global position.
+type AppendResult struct {
+	Version  uint64
+	Position uint64
+}
+
+// Reader reads the log.
+type Reader interface {
+	// ReadStream returns up to limit events of stream from fromVersion on, in version
+	// order (limit <= 0: all). ErrStreamNotFound when the stream has no events.
+	ReadStream(ctx context.Context, stream string, fromVersion uint64, limit int) ([]Event, error)
+	// ReadAll returns up to limit events with Position > after, in position order.
+	ReadAll(ctx context.Context, after uint64, limit int) ([]Event, error)
+}
+
+// Store is the event log every engine implements.
+type Store interface {
+	Reader
+	// Append writes events to stream atomically, all or nothing, once expected holds.
+	// It returns only when the events are durable. Re-sending the same event ids with
+	// the same content returns the original result without writing again.
+	Append(ctx context.Context, stream string, expected ExpectedVersion, events ...EventData) (AppendResult, error)
+	// Subscribe delivers every event with Position > after: the backlog first, then
+	// live events, gap-free and in order.
+	Subscribe(ctx context.Context, after uint64) (Subscription, error)
+	Close() error
+}
+
+// Subscription is a catch-up-then-live feed of the global log.
+type Subscription interface {
+	// Recv blocks until the next event, ctx is done, or the subscription fails.
+	Recv(ctx context.Context) (Event, error)
+	Close() error
+}
