@@ -101,7 +101,8 @@ func (d Date) Compare(o Date) int {
 // MonthEnd returns the last day of d's month (the RTT census date convention).
 func (d Date) MonthEnd() Date {
 	t := d.Time()
-	return NewDate(t.Year(), t.Month()+1, 1).AddDays(-1)
+	first := time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, time.UTC) // normalises December
+	return Date{days: int32(first.Unix()/86400) - 1}
 }
 
 // MonthStart returns the first day of d's month.
