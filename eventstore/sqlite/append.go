@@ -139,7 +139,18 @@ func (s *Store) commit(batch []*appendReq) {
 	}
 	now := s.opts.now()
 	heads := map[string]streamHead{}
+	// A lone append needs no savepoint: refusing it rolls back the transaction.
+	savepoints := len(batch) > 1
 	for i, r := range batch {
+		if !savepoints {
+			res, next, err := s.apply(ctx, r, head, now, heads)
+			if err != nil {
+				fail(err)
+				return
+			}
+			head, results[i] = next, appendRes{r: res}
+			continue
+		}
 		if _, err := s.wconn.ExecContext(ctx, `SAVEPOINT a`); err != nil {
 			fail(storageErr("savepoint", err))
 			return

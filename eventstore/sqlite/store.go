@@ -107,7 +107,7 @@ func Open(dir string, opt ...Option) (*Store, error) {
 func (s *Store) open() error {
 	path := filepath.Join(s.dir, DatabaseFile)
 	pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)",
-		"wal_autocheckpoint(0)", "cache_size(-65536)"}
+		"wal_autocheckpoint(0)", "cache_size(-65536)", "temp_store(MEMORY)"}
 	if s.opts.maxPageCount > 0 {
 		pragmas = append(pragmas, fmt.Sprintf("max_page_count(%d)", s.opts.maxPageCount))
 	}
@@ -129,7 +129,7 @@ func (s *Store) open() error {
 	if err = s.prepare(ctx); err != nil {
 		return storageErr("prepare statements", err)
 	}
-	if s.rdb, err = sql.Open("sqlite", dsn(path, "busy_timeout(10000)", "query_only(1)", "cache_size(-32768)")); err != nil {
+	if s.rdb, err = sql.Open("sqlite", dsn(path, "busy_timeout(10000)", "query_only(1)", "cache_size(-32768)", "mmap_size(4294967296)")); err != nil {
 		return storageErr("open readers", err)
 	}
 	s.rdb.SetMaxOpenConns(8)
