@@ -83,8 +83,10 @@ func testIdempotency(t *testing.T, h Harness) {
 	changed.Data = []byte(`{"n":"different"}`)
 	_, err = s.Append(ctx(t), st, eventstore.Any(), changed)
 	require.ErrorIs(t, err, eventstore.ErrIdempotencyConflict)
-	_, err = s.Append(ctx(t), p+"-elsewhere", eventstore.Any(), batch[1])
-	require.ErrorIs(t, err, eventstore.ErrIdempotencyConflict, "an id belongs to one stream")
+	if !h.NoGlobalIDIndex {
+		_, err = s.Append(ctx(t), p+"-elsewhere", eventstore.Any(), batch[1])
+		require.ErrorIs(t, err, eventstore.ErrIdempotencyConflict, "an id belongs to one stream")
+	}
 	got, err = s.ReadStream(ctx(t), st, 0, 0)
 	require.NoError(t, err)
 	require.Len(t, got, 3)

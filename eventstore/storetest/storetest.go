@@ -24,6 +24,9 @@ type Harness struct {
 	Open func(t *testing.T) eventstore.Store
 	// Reopen closes s and opens the same data again; nil skips the reopen cases.
 	Reopen func(t *testing.T, s eventstore.Store) eventstore.Store
+	// NoGlobalIDIndex: the engine cannot look event ids up across streams
+	// (KurrentDB), so reusing an id in another stream is not refused there.
+	NoGlobalIDIndex bool
 }
 
 // Run runs every contract case as a subtest.
