@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -25,6 +26,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "version", "--version":
 		fmt.Fprintf(stdout, "ledger %s\n", version)
 		return 0
+	case "verify":
+		return verify(context.Background(), args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -40,6 +43,10 @@ func usage(w io.Writer) {
 
 Commands:
   version   print the ledger version
+  verify    walk every stream's hash chain; non-zero exit and the first broken link on failure
+
+Every command that opens a store takes --data DIR (default ./data, env LEDGER_DATA)
+and --store URL (env LEDGER_STORE; kurrentdb://host:2113?tls=false selects KurrentDB).
   help      show this help
 `)
 }

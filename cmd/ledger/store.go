@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+
+	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/eventstore/kurrent"
+	"github.com/pathway-ledger/ledger/eventstore/sqlite"
+)
+
+// storeFlags are the flags of every subcommand that opens a store.
+type storeFlags struct {
+	data  string
+	store string
+}
+
+func (f *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.data, "data", envOr("LEDGER_DATA", "./data"), "data folder of the embedded store (env LEDGER_DATA)")
+	fs.StringVar(&f.store, "store", os.Getenv("LEDGER_STORE"), "store URL: empty for the embedded store, kurrentdb://host:2113?tls=false for KurrentDB (env LEDGER_STORE)")
+}
+
+func (f *storeFlags) open(ctx context.Context) (eventstore.Store, error) {
+	if f.store != "" {
+		return kurrent.Open(ctx, f.store)
+	}
+	return sqlite.Open(f.data)
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
