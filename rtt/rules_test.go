@@ -73,22 +73,3 @@ func TestStatusTable(t *testing.T) {
 		require.False(t, ok, bad)
 	}
 }
-
-// RTT.md §7: the national reporting lines and roll-ups.
-func TestReportingLines(t *testing.T) {
-	cases := map[string]string{
-		"100": "C_100", "101": "C_101", "110": "C_110", "108": "C_110", "111": "C_110",
-		"115": "C_110", "130": "C_130", "140": "C_140", "144": "C_140", "145": "C_140",
-		"160": "C_160", "502": "C_502", "301": "C_301",
-		"103": "X05", "104": "X05", "106": "X05", "107": "X05", "191": "X05",
-		"420": "X04", "171": "X04", "214": "X04", "710": "X03", "361": "X02",
-		"650": "X06", "999": "X06", "abc": "X06",
-	}
-	for code, line := range cases {
-		require.Equal(t, line, ReportingLine(code), code)
-		require.NotEmpty(t, ReportingLineName(line))
-	}
-	require.Equal(t, "C_999", ReportingLines()[len(ReportingLines())-1])
-	require.True(t, ValidTreatmentFunction("110"))
-	require.False(t, ValidTreatmentFunction("11"))
-}
