@@ -10,8 +10,8 @@ import (
 
 // Date is a calendar day with no time zone: RTT waits are counted in calendar days
 // (Europe/London), so a date must never shift across a DST change. It is stored as
-// days since 1970-01-01, which makes day arithmetic exact. The zero Date is 1970-01-01;
-// use IsZero-aware fields (pointers or Valid flags) where "no date" must be expressed.
+// days since 1970-01-01, which makes day arithmetic exact. The zero Date is 1970-01-01,
+// a real day: where "no date" must be expressed use a pointer or a separate flag.
 type Date struct{ days int32 }
 
 const layout = "2006-01-02"
@@ -49,21 +49,34 @@ func MustParseDate(s string) Date {
 	return d
 }
 
-var london = mustLoadLondon()
-
-func mustLoadLondon() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		// The embedded tzdata import in cmd/ledger guarantees this on any machine.
-		panic("rtt: Europe/London time zone unavailable: " + err.Error())
+// DateOf returns the Europe/London calendar day of an instant. The UK rule in force
+// since 1996 is applied directly (British Summer Time from 01:00 UTC on the last
+// Sunday of March to 01:00 UTC on the last Sunday of October), so the package needs
+// no time-zone database and does no I/O; RTT data never predate 2007.
+func DateOf(t time.Time) Date {
+	u := t.UTC()
+	if summerTime(u) {
+		u = u.Add(time.Hour)
 	}
-	return loc
+	y, m, d := u.Date()
+	return NewDate(y, m, d)
 }
 
-// DateOf returns the Europe/London calendar day of an instant.
-func DateOf(t time.Time) Date {
-	y, m, d := t.In(london).Date()
-	return NewDate(y, m, d)
+func summerTime(u time.Time) bool {
+	y := u.Year()
+	starts := lastSunday(y, time.March).Time().Add(time.Hour)
+	ends := lastSunday(y, time.October).Time().Add(time.Hour)
+	return !u.Before(starts) && u.Before(ends)
+}
+
+func lastSunday(year int, month time.Month) Date {
+	last := NewDate(year, month, 1).MonthEnd()
+	return last.AddDays(-int(last.Weekday()))
+}
+
+// Weekday is the day of the week (1970-01-01 was a Thursday).
+func (d Date) Weekday() time.Weekday {
+	return time.Weekday(((int(d.days)+int(time.Thursday))%7 + 7) % 7)
 }
 
 // Time returns midnight UTC of the day, for formatting and calendar fields only.
