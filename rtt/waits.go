@@ -55,3 +55,13 @@ func Over(days, weeks int) bool { return days >= weeks*7+1 }
 
 // ThresholdDate is the first day a clock started on start is over the given weeks.
 func ThresholdDate(start Date, weeks int) Date { return start.AddDays(weeks*7 + 1) }
+
+// WaitAsAt is the wait as at a date of a clock started on start and stopped on
+// stoppedOn (nil while it runs): it grows by one a day until the stop, then stays
+// frozen at the stopped wait (RTT.md §3). Nothing is ever subtracted (RTT.md §2).
+func WaitAsAt(start Date, stoppedOn *Date, on Date) int {
+	if stoppedOn != nil && stoppedOn.Before(on) {
+		on = *stoppedOn
+	}
+	return WaitDays(start, on)
+}
