@@ -1,6 +1,9 @@
 package rtt
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Priority is an FSSA clinical surgical priority (RTT.md §6).
 type Priority string
@@ -13,13 +16,16 @@ const (
 	P4  Priority = "P4"  // over 3 months
 )
 
+// ErrBadPriority is returned for text that is not an FSSA priority code.
+var ErrBadPriority = errors.New("rtt: priority must be one of P1a, P1b, P2, P3, P4")
+
 // ParsePriority accepts exactly the FSSA codes.
 func ParsePriority(s string) (Priority, error) {
 	switch p := Priority(s); p {
 	case P1a, P1b, P2, P3, P4:
 		return p, nil
 	}
-	return "", fmt.Errorf("rtt: priority %q is not one of P1a, P1b, P2, P3, P4", s)
+	return "", fmt.Errorf("%w: %q", ErrBadPriority, s)
 }
 
 // Rank orders priorities by urgency: P1a is 0, P4 is 4, unknown 5.
