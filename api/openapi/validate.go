@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -40,7 +41,7 @@ func NewValidator(t testing.TB) *Validator {
 		t.Fatalf("openapi: router: %v", err)
 		return nil
 	}
-	return &Validator{doc: doc, router: router, options: &openapi3filter.Options{
+	options := &openapi3filter.Options{
 		// Authentication is the server's to test; the document only declares it.
 		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 		// A status the operation does not list is a mismatch, not a pass.
@@ -49,7 +50,29 @@ func NewValidator(t testing.TB) *Validator {
 		// Validation must not write defaults into the request the test still holds.
 		SkipSettingDefaults:     true,
 		SchemaValidationOptions: doc.GetSchemaValidationOptions(),
-	}}
+	}
+	v := &Validator{doc: doc, router: router, options: options}
+	options.WithCustomSchemaErrorFunc(v.schemaMessage)
+	return v
+}
+
+// schemaMessage keeps a failure to where and why: kin-openapi's default message
+// appends the whole schema and value, hundreds of lines for one stray field.
+func (v *Validator) schemaMessage(err *openapi3.SchemaError) string {
+	reason := err.Reason
+	switch {
+	case err.Origin != nil:
+		reason = err.Origin.Error()
+	case reason == "":
+		reason = "does not match " + err.SchemaField
+	}
+	if cause := v.nullableCause(err); cause != "" {
+		reason += ": " + cause
+	}
+	if p := err.JSONPointer(); len(p) > 0 && !strings.Contains(reason, "/"+strings.Join(p, "/")) {
+		return fmt.Sprintf("at /%s: %s", strings.Join(p, "/"), reason)
+	}
+	return reason
 }
 
 // Check fails t (without stopping it) when an exchange disagrees with the document:
@@ -114,6 +137,29 @@ func (v *Validator) check(req *http.Request, status int, header http.Header, bod
 		return fmt.Errorf("the response disagrees with the document: %w", err)
 	}
 	return nil
+}
+
+// nullableCause explains a failed "anyOf: [X, null]" (how the document writes a
+// nullable object or enum) by X's own error, which anyOf alone does not report.
+func (v *Validator) nullableCause(err *openapi3.SchemaError) string {
+	if err.SchemaField != "anyOf" || err.Schema == nil || err.Value == nil {
+		return ""
+	}
+	var alts []*openapi3.Schema
+	for _, alt := range err.Schema.AnyOf {
+		if alt.Value != nil && (alt.Value.Type == nil || !alt.Value.Type.Is(openapi3.TypeNull)) {
+			alts = append(alts, alt.Value)
+		}
+	}
+	if len(alts) != 1 {
+		return ""
+	}
+	opts := append(v.doc.GetSchemaValidationOptions(), openapi3.EnableJSONSchema2020(),
+		openapi3.SetSchemaErrorMessageCustomizer(v.schemaMessage))
+	if e := alts[0].VisitJSON(err.Value, opts...); e != nil {
+		return e.Error()
+	}
+	return ""
 }
 
 // checkProblem validates an answer to a route the document does not have: only a
