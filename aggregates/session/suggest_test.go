@@ -159,7 +159,9 @@ func TestExplainListsEveryRule(t *testing.T) {
 	require.Len(t, got, 1)
 	require.Equal(t, RuleListFinalised, got[0].Rule)
 
-	kit := cand("k", 30, rtt.P2, "", "2025-01-01", func(c *Candidate) { c.PreOp.Requirements.Kit = []string{"Laser", "arthroscopy stack", "Image intensifier"} })
+	kit := cand("k", 30, rtt.P2, "", "2025-01-01", func(c *Candidate) {
+		c.PreOp.Requirements.Kit = []string{"Laser", "arthroscopy stack", "Image intensifier"}
+	})
 	got = Explain(listWithOneCase(), kit, today)
 	require.Len(t, got, 1)
 	require.Equal(t, "capabilities.kit", got[0].Field)
