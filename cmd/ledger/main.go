@@ -28,6 +28,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "verify":
 		return verify(context.Background(), args[1:], stdout, stderr)
+	case "serve":
+		return serve(context.Background(), args[1:], stdout, stderr)
+	case "token":
+		return token(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -44,9 +48,11 @@ func usage(w io.Writer) {
 Commands:
   version   print the ledger version
   verify    walk every stream's hash chain; non-zero exit and the first broken link on failure
+  serve     run the REST API (--addr 127.0.0.1:8080, env LEDGER_ADDR; LEDGER_ADMIN_TOKEN)
+  token     create, list or revoke API bearer tokens (ledger token help)
+  help      show this help
 
 Every command that opens a store takes --data DIR (default ./data, env LEDGER_DATA)
 and --store URL (env LEDGER_STORE; kurrentdb://host:2113?tls=false selects KurrentDB).
-  help      show this help
 `)
 }
