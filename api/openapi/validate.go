@@ -76,8 +76,9 @@ func (v *Validator) schemaMessage(err *openapi3.SchemaError) string {
 }
 
 // Check fails t (without stopping it) when an exchange disagrees with the document:
-//   - the route is not in the document (a 404 or 405 to an undocumented route must
-//     still be a problem+json Problem);
+//   - the server answered 1xx–3xx on a route the document does not have (an error
+//     answer there, e.g. 404, 405, or 401 from authentication that runs before
+//     routing, must still be a problem+json Problem);
 //   - the server answered 1xx–3xx to a request the document calls invalid (a 4xx or
 //     5xx to an invalid request is the server agreeing with the document);
 //   - the status is not listed for the operation, a required header is missing or
@@ -117,7 +118,7 @@ func (v *Validator) check(req *http.Request, status int, header http.Header, bod
 	r.Body = io.NopCloser(bytes.NewReader(reqBody))
 	route, params, err := v.router.FindRoute(r)
 	if err != nil {
-		if status == http.StatusNotFound || status == http.StatusMethodNotAllowed {
+		if status >= 400 {
 			return v.checkProblem(header, body)
 		}
 		return fmt.Errorf("the route is not in the document (%v)", err)
@@ -162,8 +163,8 @@ func (v *Validator) nullableCause(err *openapi3.SchemaError) string {
 	return ""
 }
 
-// checkProblem validates an answer to a route the document does not have: only a
-// problem+json Problem is right.
+// checkProblem validates an error answer to a route the document does not have:
+// only a problem+json Problem is right.
 func (v *Validator) checkProblem(header http.Header, body []byte) error {
 	mt, _, err := mime.ParseMediaType(header.Get("Content-Type"))
 	if err != nil || mt != "application/problem+json" {

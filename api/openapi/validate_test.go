@@ -192,6 +192,10 @@ func TestCheck(t *testing.T) {
 		{name: "undocumented method answered 405", req: func(testing.TB) *http.Request {
 			return httptest.NewRequest(http.MethodDelete, pathwayURL, nil)
 		}, status: 405, header: problemHeader(), body: body(func() any { return problem(405) })},
+		{name: "undocumented route answered 401 (authentication runs before routing)",
+			req: func(testing.TB) *http.Request { return get("/v1/nowhere") }, status: 401,
+			header: http.Header{"Content-Type": {"application/problem+json"}, "Www-Authenticate": {`Bearer realm="ledger"`}},
+			body:   body(func() any { return problem(401) })},
 		{name: "undocumented route answered 404 in plain text", req: func(testing.TB) *http.Request { return get("/v1/nowhere") },
 			status: 404, header: http.Header{"Content-Type": {"text/plain"}}, body: func(testing.TB) []byte { return []byte("not found") },
 			wantErr: []string{"application/problem+json"}},
