@@ -25,6 +25,7 @@ var areas = []area{
 	{"audit", http.MethodGet, "/v1/t/audit", AuditRoles},
 	{"reports", http.MethodGet, "/v1/t/reports", ReportRoles},
 	{"admin", http.MethodGet, "/v1/t/admin", AdminRoles},
+	{"any", http.MethodGet, "/v1/t/any", AuthenticatedRoles},
 }
 
 func mountAreas(s *Server) {
@@ -37,11 +38,11 @@ func TestRoleMatrix(t *testing.T) {
 	env := newEnv(t, nil)
 	mountAreas(env.srv)
 	allowed := map[Role][]string{
-		RoleBooking:   {"commands"},
-		RoleValidator: {"validations", "reads", "reports"},
-		RoleAuditor:   {"reads", "audit", "reports"},
-		RoleReader:    {"reports"},
-		RoleAdmin:     {"commands", "validations", "reads", "audit", "reports", "admin"},
+		RoleBooking:   {"commands", "any"},
+		RoleValidator: {"validations", "reads", "reports", "any"},
+		RoleAuditor:   {"reads", "audit", "reports", "any"},
+		RoleReader:    {"reports", "any"},
+		RoleAdmin:     {"commands", "validations", "reads", "audit", "reports", "admin", "any"},
 	}
 	for role, names := range allowed {
 		for _, a := range areas {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -100,4 +101,19 @@ func Appended(c echo.Context, stream string, n int, res eventstore.AppendResult)
 	SetETag(c, res.Version)
 	c.Response().Header().Set(HeaderLedgerPosition, strconv.FormatUint(res.Position, 10))
 	CountAppend(c, stream, n)
+}
+
+// RetryConflict runs attempt (load, decide, append at the loaded version) and, when
+// it meets a version conflict and the caller sent no If-Match, runs it once more on
+// the fresh state: a concurrent writer then costs a retry, not a 409 (DESIGN §1). A
+// caller who demanded a version with If-Match gets the 409: the version is gone.
+func RetryConflict(c echo.Context, attempt func() error) error {
+	err := attempt()
+	if err == nil || !errors.Is(err, eventstore.ErrWrongExpectedVersion) {
+		return err
+	}
+	if len(c.Request().Header.Values(HeaderIfMatch)) > 0 {
+		return err
+	}
+	return attempt()
 }

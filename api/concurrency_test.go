@@ -103,3 +103,35 @@ func TestWriteAnswersCarryETagAndLedgerPosition(t *testing.T) {
 	p = problemOf(t, serve(env, req), http.StatusBadRequest)
 	require.Equal(t, "must name exactly one version", p.Errors[0].Detail)
 }
+
+func TestRetryConflictRetriesOnceWithoutIfMatch(t *testing.T) {
+	env := newEnv(t, nil)
+	var attempts int
+	failures := 0
+	env.srv.Group("/r", CommandRoles).POST("", func(c echo.Context) error {
+		attempts = 0
+		return RetryConflict(c, func() error {
+			attempts++
+			if attempts <= failures {
+				return &eventstore.WrongExpectedVersionError{Stream: "s", Expected: eventstore.Exact(1), Actual: 2}
+			}
+			return c.NoContent(http.StatusCreated)
+		})
+	})
+	post := func(ifMatch string) int {
+		req := call{method: http.MethodPost, path: "/v1/r", token: env.tok[RoleBooking], header: map[string]string{}}
+		if ifMatch != "" {
+			req.header["If-Match"] = ifMatch
+		}
+		return env.do(t, req).Code
+	}
+	failures = 1
+	require.Equal(t, http.StatusCreated, post(""))
+	require.Equal(t, 2, attempts)
+	failures = 2
+	require.Equal(t, http.StatusConflict, post(""), "only one retry")
+	require.Equal(t, 2, attempts)
+	failures = 1
+	require.Equal(t, http.StatusConflict, post(`"1"`), "a demanded version is not retried")
+	require.Equal(t, 1, attempts)
+}

@@ -138,7 +138,7 @@ func tooLarge(limit int64) *Problem {
 // id and answered with a generic detail, never the error text or a stack.
 func (s *Server) handleError(err error, c echo.Context) {
 	p, internal := s.problemFor(err)
-	p.RequestID = requestID(c)
+	p.RequestID = RequestID(c)
 	if internal {
 		s.log.LogAttrs(c.Request().Context(), slog.LevelError, "request failed",
 			slog.String("request_id", p.RequestID), slog.String("route", routeLabel(c)),

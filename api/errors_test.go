@@ -138,9 +138,15 @@ func TestRequestLogsCarryRouteTemplateNotPath(t *testing.T) {
 	require.NotContains(t, logs, "0f4d6a2e")
 	require.NotContains(t, logs, "9434765919")
 
+	problemOf(t, env.do(t, call{method: http.MethodGet, path: "/v1/pathways/0f4d6a2e-8a9b-4c1d-9e2f-3a4b5c6d7e8f"}), http.StatusUnauthorized)
+	require.Contains(t, env.logs.String(), `"route":"/v1/pathways/:id","status":401`, "a refused request names the route it aimed at")
+	problemOf(t, env.do(t, call{method: http.MethodGet, path: "/v1/elsewhere/0f4d6a2e"}), http.StatusUnauthorized)
+	require.Contains(t, env.logs.String(), `"route":"unmatched","status":401`)
+
 	rec = env.do(t, call{method: http.MethodGet, path: "/healthz", header: map[string]string{HeaderRequestID: "bad id\"with quotes"}})
 	require.Regexp(t, `^[0-9a-f]{24}$`, rec.Header().Get(HeaderRequestID), "a malformed incoming id is replaced")
 	require.False(t, strings.Contains(env.logs.String(), "with quotes"))
+	require.NotContains(t, env.logs.String(), "0f4d6a2e", "no raw path in any line")
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -23,7 +23,9 @@ const (
 	serverKey    = "ledger.server"
 )
 
-func requestID(c echo.Context) string {
+// RequestID is the request's id: logged with every line about it, quoted in problems,
+// and the natural correlation_id of the events the request appends.
+func RequestID(c echo.Context) string {
 	id, _ := c.Get(requestIDKey).(string)
 	return id
 }
@@ -42,7 +44,7 @@ func wellFormedID(s string) bool {
 	return true
 }
 
-func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Server) assignRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id := c.Request().Header.Get(HeaderRequestID)
 		if !wellFormedID(id) {
@@ -77,6 +79,10 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		elapsed := time.Since(start)
 		status := c.Response().Status
+		if c.Path() == "" {
+			// Refused before routing (401 under /v1): name the route it aimed at.
+			s.e.Router().Find(c.Request().Method, echo.GetPath(c.Request()), c)
+		}
 		route := routeLabel(c)
 		s.metrics.observe(c.Request().Method, route, status, elapsed)
 		user, _ := c.Get(logUserKey).(string)
@@ -90,7 +96,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.Int("status", status),
 			slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
 			slog.Int64("bytes_out", c.Response().Size),
-			slog.String("request_id", requestID(c)),
+			slog.String("request_id", RequestID(c)),
 			slog.String("user", user))
 		return nil
 	}
@@ -104,7 +110,7 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 				if r == http.ErrAbortHandler {
 					panic(r)
 				}
-				s.log.Error("panic", slog.String("request_id", requestID(c)),
+				s.log.Error("panic", slog.String("request_id", RequestID(c)),
 					slog.String("route", routeLabel(c)), slog.String("stack", string(debug.Stack())))
 				err = fmt.Errorf("panic in handler for %s", routeLabel(c))
 			}

@@ -102,6 +102,8 @@ var (
 	AuditRoles = Allow(RoleAuditor)
 	// ReportRoles: the PTL (waiting list), positions and RTT reports.
 	ReportRoles = Allow(RoleReader, RoleValidator, RoleAuditor)
+	// AuthenticatedRoles: any authenticated caller (e.g. the OpenAPI document).
+	AuthenticatedRoles = Allow(RoleBooking, RoleValidator, RoleAuditor, RoleReader)
 	// AdminRoles: administration only.
 	AdminRoles = Allow()
 )
