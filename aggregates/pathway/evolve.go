@@ -1,0 +1,164 @@
+package pathway
+
+import "github.com/pathway-ledger/ledger/rtt"
+
+// Fold builds the state from a stream's events, honouring retractions wherever they
+// stand in the history.
+func Fold(history []Recorded) State {
+	retracted := map[string]bool{}
+	for _, r := range history {
+		if e, ok := r.Event.(EventRetracted); ok {
+			retracted[e.EventID] = true
+		}
+	}
+	s := New()
+	s.retracted = retracted
+	for _, r := range history {
+		s = apply(s, r)
+	}
+	return s
+}
+
+// Evolve folds one more event in. A retraction re-folds the history without the
+// withdrawn event, so the state is exactly what it would be had it never been made.
+func Evolve(s State, r Recorded) State {
+	if _, ok := r.Event.(EventRetracted); ok {
+		h := make([]Recorded, 0, len(s.history)+1)
+		return Fold(append(append(h, s.history...), r))
+	}
+	if s.retracted == nil {
+		s.retracted = map[string]bool{}
+	}
+	return apply(s, r)
+}
+
+// apply copies every slice it changes, so an earlier State is never altered.
+func apply(s State, r Recorded) State {
+	s.history = append(s.history[:len(s.history):len(s.history)], r)
+	s.Version = int64(r.StreamVersion)
+	if s.retracted[r.EventID] {
+		return s
+	}
+	id := r.EventID
+	switch e := r.Event.(type) {
+	case ReferralReceived:
+		s.Exists, s.PathwayID, s.Patient, s.SpecialtyCode = true, e.PathwayID, e.Patient, e.SpecialtyCode
+		s.ReferralPriority, s.Source, s.ReceivedOn, s.ReferralEventID = e.ReferralPriority, e.Source, e.ReceivedOn, id
+		s.Periods = []Period{{StartedOn: e.ClockStartOn, OriginalStartOn: e.ClockStartOn, StartStatus: "10", StartEventID: id}}
+	case ActivityRecorded:
+		if e.OccurredOn.After(s.LastActivityOn) {
+			s.LastActivityOn = e.OccurredOn
+		}
+		if p := s.Running(); p != nil {
+			s.Periods = clone(s.Periods)
+			s.Current().ActivityCount++
+		}
+	case ClockStarted:
+		s.Periods = append(clone(s.Periods), Period{StartedOn: e.StartedOn, OriginalStartOn: e.StartedOn,
+			StartStatus: e.Status, StartEventID: id})
+	case ClockStopped:
+		s.Periods = clone(s.Periods)
+		p := s.Current()
+		p.Stopped, p.StoppedOn, p.StopStatus, p.StopEventID, p.Admitted = true, e.StoppedOn, e.Status, id, e.Admitted
+		s.closeRTTEntries(e.StoppedOn, id)
+		if e.Status == "36" {
+			s.Closed, s.ClosedReason = true, "patient died"
+		}
+	case ClockNullified:
+		s.Periods = clone(s.Periods)
+		p := s.Current()
+		p.Nullified, p.StoppedOn, p.StopStatus, p.StopEventID = true, e.NullifiedOn, "33", id
+		s.closeRTTEntries(e.NullifiedOn, id)
+	case PatientDidNotAttend:
+		s.DNAs = append(clone(s.DNAs), DNA{PatientDidNotAttend: e, EventID: id})
+	case TransferredOut:
+		s.Periods = clone(s.Periods)
+		p := s.Current()
+		p.TransferredOut, p.StoppedOn, p.StopStatus, p.StopEventID = true, e.TransferredOn, "21", id
+		s.closeRTTEntries(e.TransferredOn, id)
+		s.Closed, s.ClosedReason = true, "transferred to another provider"
+	case AddedToWaitingList:
+		s.Entries = append(clone(s.Entries), Entry{DecidedOn: e.DecidedOn, ListType: e.ListType, Priority: e.Priority,
+			PriorityFrom: e.DecidedOn, ProcedureCode: e.ProcedureCode, ExpectedMinutes: e.ExpectedMinutes,
+			Open: true, EventIDs: []string{id}})
+	case PriorityChanged:
+		s.Entries = clone(s.Entries)
+		if en := s.OpenEntry(); en != nil {
+			en.Priority, en.PriorityFrom = e.Priority, e.ChangedOn
+			en.EventIDs = append(en.EventIDs[:len(en.EventIDs):len(en.EventIDs)], id)
+		}
+	case RemovedFromWaitingList:
+		s.Entries = clone(s.Entries)
+		if en := s.OpenEntry(); en != nil {
+			en.Open, en.ClosedOn = false, e.RemovedOn
+			en.EventIDs = append(en.EventIDs[:len(en.EventIDs):len(en.EventIDs)], id)
+		}
+	case PreOpAssessmentCompleted:
+		pre := e
+		s.PreOp, s.PreOpEventID = &pre, id
+	case AlertFlagged:
+		s.Alerts = append(clone(s.Alerts), Alert{AlertFlagged: e, EventID: id})
+	case AlertCleared:
+		var kept []Alert
+		for _, a := range s.Alerts {
+			if a.Code != e.Code {
+				kept = append(kept, a)
+			}
+		}
+		s.Alerts = kept
+	case OfferMade:
+		s.Offers = append(clone(s.Offers), Offer{OfferMade: e, Period: len(s.Periods) - 1, Status: "open", EventIDs: []string{id}})
+	case OfferDeclined:
+		s.answer(e.OfferID, "declined", e.DeclinedOn, id)
+	case OfferAccepted:
+		s.answer(e.OfferID, "accepted", e.AcceptedOn, id)
+	case PatientUnavailable:
+		s.Unavailable = append(clone(s.Unavailable), e)
+	case AdmissionBooked:
+		s.Bookings = append(clone(s.Bookings), Booking{AdmissionBooked: e, EventIDs: []string{id}})
+	case BookingCancelled:
+		if i := s.booking(e.BookingID); i >= 0 {
+			s.Bookings = clone(s.Bookings)
+			b := &s.Bookings[i]
+			b.Cancelled, b.Cancelation = true, e
+			b.EventIDs = append(b.EventIDs[:len(b.EventIDs):len(b.EventIDs)], id)
+		}
+	case ValidationRecorded:
+		s.Validations = append(clone(s.Validations), Validation{ValidationRecorded: e, EventID: id, Validator: r.Actor, RecordedAt: r.RecordedAt})
+	case ClockStartCorrected:
+		s.Periods = clone(s.Periods)
+		for i := range s.Periods {
+			if s.Periods[i].StartedOn.Equal(e.PeriodStartedOn) {
+				p := &s.Periods[i]
+				p.StartedOn = e.CorrectedStart
+				p.CorrectionIDs = append(p.CorrectionIDs[:len(p.CorrectionIDs):len(p.CorrectionIDs)], id)
+				break
+			}
+		}
+	}
+	return s
+}
+
+// closeRTTEntries closes open entries on RTT lists when the period ends; planned
+// lists are outside RTT (RTT.md §5) and stay.
+func (s *State) closeRTTEntries(on rtt.Date, id string) {
+	s.Entries = clone(s.Entries)
+	for i := range s.Entries {
+		en := &s.Entries[i]
+		if en.Open && en.ListType != "planned" {
+			en.Open, en.ClosedOn = false, on
+			en.EventIDs = append(en.EventIDs[:len(en.EventIDs):len(en.EventIDs)], id)
+		}
+	}
+}
+
+func (s *State) answer(offerID, status string, on rtt.Date, id string) {
+	if i := s.offer(offerID); i >= 0 {
+		s.Offers = clone(s.Offers)
+		o := &s.Offers[i]
+		o.Status, o.AnsweredOn = status, on
+		o.EventIDs = append(o.EventIDs[:len(o.EventIDs):len(o.EventIDs)], id)
+	}
+}
+
+func clone[T any](xs []T) []T { return append([]T(nil), xs...) }
