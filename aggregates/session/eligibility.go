@@ -20,16 +20,17 @@ type listFacts struct {
 	booked     int
 	cases      int
 	turnaround int
-	onList     map[string]struct{}
+	// onList holds the pathways on the list: a handful, so a scan beats hashing.
+	onList []string
 }
 
 func factsOfState(s *State) *listFacts {
 	f := &listFacts{id: s.SessionID, status: s.Status, date: s.Date, specialty: s.SpecialtyCode,
 		listType: s.ListType, caps: s.Capabilities, grade: effectiveGrade(s.Capabilities, s.Anaesthetist),
 		capacity: s.CapacityMinutes(), booked: s.BookedMinutes(), cases: len(s.Bookings),
-		turnaround: s.TurnaroundMinutes, onList: make(map[string]struct{}, len(s.Bookings))}
+		turnaround: s.TurnaroundMinutes, onList: make([]string, 0, len(s.Bookings))}
 	for _, b := range s.Bookings {
-		f.onList[b.PathwayID] = struct{}{}
+		f.onList = append(f.onList, b.PathwayID)
 	}
 	return f
 }
@@ -38,9 +39,9 @@ func factsOfView(v *View) *listFacts {
 	f := &listFacts{id: v.SessionID, status: v.Status, date: v.Date, specialty: v.SpecialtyCode,
 		listType: v.ListType, caps: v.Capabilities, grade: effectiveGrade(v.Capabilities, v.Anaesthetist),
 		capacity: v.CapacityMinutes, booked: v.BookedMinutes, cases: len(v.Bookings),
-		turnaround: v.TurnaroundMinutes, onList: make(map[string]struct{}, len(v.Bookings))}
+		turnaround: v.TurnaroundMinutes, onList: make([]string, 0, len(v.Bookings))}
 	for _, b := range v.Bookings {
-		f.onList[b.PathwayID] = struct{}{}
+		f.onList = append(f.onList, b.PathwayID)
 	}
 	return f
 }
@@ -70,111 +71,118 @@ func (f *listFacts) sessionRefusal(today rtt.Date) *RuleError {
 	return nil
 }
 
-// patientCheck is one booking rule. fails is allocation-free so that suggestions can
-// screen 100k candidates; explain builds the refusal only when it is needed.
-type patientCheck struct {
-	fails   func(f *listFacts, p *PatientFacts, minutes int) bool
-	explain func(f *listFacts, p *PatientFacts, minutes int) *RuleError
-}
+// check names one booking rule; the constants are in the order Decide reports them.
+type check int
 
-// patientChecks in the order Decide reports them.
-var patientChecks = []patientCheck{
-	{
-		fails: func(_ *listFacts, _ *PatientFacts, m int) bool { return m <= 0 },
-		explain: func(_ *listFacts, _ *PatientFacts, m int) *RuleError {
-			return refuse(RuleInvalidExpectedMinutes, "expected_minutes", "expected minutes must be positive, got %d", m)
-		},
-	},
-	{
-		fails: func(f *listFacts, p *PatientFacts, _ int) bool { _, on := f.onList[p.PathwayID]; return on },
-		explain: func(*listFacts, *PatientFacts, int) *RuleError {
-			return refuse(RuleAlreadyOnList, "pathway_id", "the patient is already on this list")
-		},
-	},
-	{
-		fails: func(_ *listFacts, p *PatientFacts, _ int) bool { return p.Closed },
-		explain: func(*listFacts, *PatientFacts, int) *RuleError {
-			return refuse(RulePathwayClosed, "pathway_id", "the pathway is closed")
-		},
-	},
-	{
-		fails: func(f *listFacts, p *PatientFacts, _ int) bool { return p.SpecialtyCode != f.specialty },
-		explain: func(f *listFacts, p *PatientFacts, _ int) *RuleError {
-			return refuse(RuleSpecialtyMismatch, "pathway_id", "the pathway's specialty %s is not the session's %s", p.SpecialtyCode, f.specialty)
-		},
-	},
-	{
-		fails: func(f *listFacts, p *PatientFacts, _ int) bool { return f.needsPreOp() && p.PreOp == nil },
-		explain: func(*listFacts, *PatientFacts, int) *RuleError {
-			return refuse(RulePreOpMissing, "pathway_id", "the patient has no pre-operative assessment")
-		},
-	},
-	{
-		fails: func(f *listFacts, p *PatientFacts, _ int) bool {
-			return f.needsPreOp() && p.PreOp != nil && p.PreOp.Outcome != PreOpFit
-		},
-		explain: func(_ *listFacts, p *PatientFacts, _ int) *RuleError {
-			return refuse(RulePreOpNotFit, "pathway_id", "the latest pre-operative assessment (%s) found the patient %q, not fit", p.PreOp.AssessedOn, p.PreOp.Outcome)
-		},
-	},
-	{
-		fails: func(f *listFacts, p *PatientFacts, _ int) bool {
-			return f.needsPreOp() && p.PreOp != nil && p.PreOp.ExpiresOn().Before(f.date)
-		},
-		explain: func(f *listFacts, p *PatientFacts, _ int) *RuleError {
-			return refuse(RulePreOpExpired, "pathway_id", "the pre-operative assessment is in date until %s, before the session on %s", p.PreOp.ExpiresOn(), f.date)
-		},
-	},
-	capabilityCheck("capabilities.hdu_bed",
-		func(f *listFacts, r *Requirements) bool { return r.HDUBed && !f.caps.HDUBed },
-		func(*listFacts, *Requirements) string { return "the patient needs an HDU bed and the session has none" }),
-	capabilityCheck("capabilities.kit",
-		func(f *listFacts, r *Requirements) bool {
-			for _, k := range r.Kit {
-				if strings.TrimSpace(k) != "" && !hasKit(f.caps.Kit, k) {
-					return true
-				}
-			}
-			return false
-		},
-		func(f *listFacts, r *Requirements) string {
-			return "the session lacks the kit the patient needs: " + strings.Join(missingKit(f.caps.Kit, r.Kit), ", ")
-		}),
-	capabilityCheck("capabilities.radiology",
-		func(f *listFacts, r *Requirements) bool { return r.Radiology && !f.caps.Radiology },
-		func(*listFacts, *Requirements) string { return "the patient needs radiology and the session has none" }),
-	capabilityCheck("capabilities.anaesthetist_grade",
-		func(f *listFacts, r *Requirements) bool { return !gradeSatisfies(f.grade, r.AnaesthetistGrade) },
-		func(_ *listFacts, r *Requirements) string {
-			if r.AnaesthetistGrade == GradeAny {
-				return "the patient needs an anaesthetist and the session has none"
-			}
-			return "the patient needs a " + r.AnaesthetistGrade + " anaesthetist and the session does not have one"
-		}),
-	{
-		fails: func(f *listFacts, p *PatientFacts, _ int) bool { return bookedElsewhere(f, p) != nil },
-		explain: func(f *listFacts, p *PatientFacts, _ int) *RuleError {
-			return refuse(RuleAlreadyBookedThatDay, "pathway_id", "the patient is already booked on session %s on %s", bookedElsewhere(f, p).SessionID, f.date)
-		},
-	},
-	{
-		fails: func(f *listFacts, _ *PatientFacts, m int) bool { return m > f.left() },
-		explain: func(f *listFacts, _ *PatientFacts, m int) *RuleError {
-			return refuse(RuleOverCapacity, "expected_minutes", "%d expected minutes do not fit: %d of %d minutes are booked and %d remain after turnaround", m, f.booked, f.capacity, f.left())
-		},
-	},
-}
+const (
+	checkMinutes check = iota
+	checkOnList
+	checkClosed
+	checkSpecialty
+	checkPreOpMissing
+	checkPreOpNotFit
+	checkPreOpExpired
+	checkHDUBed
+	checkKit
+	checkRadiology
+	checkAnaesthetist
+	checkBookedElsewhere
+	checkCapacity
+	checkNone
+)
 
-// capabilityCheck builds the check of one pre-op requirement against the session.
-func capabilityCheck(field string, lacks func(*listFacts, *Requirements) bool, detail func(*listFacts, *Requirements) string) patientCheck {
-	return patientCheck{
-		fails: func(f *listFacts, p *PatientFacts, _ int) bool {
-			return f.needsPreOp() && p.PreOp != nil && lacks(f, &p.PreOp.Requirements)
-		},
-		explain: func(f *listFacts, p *PatientFacts, _ int) *RuleError {
-			return refuse(RuleCapabilityMissing, field, "%s", detail(f, &p.PreOp.Requirements))
-		},
+// firstFailure returns the first rule from `from` on that the patient breaks, or
+// checkNone. It is straight-line and allocation-free because suggestions run it over
+// a whole waiting list; explain builds the words only for the rules that fail.
+func (f *listFacts) firstFailure(p *PatientFacts, minutes int, from check) check {
+	if from <= checkMinutes && minutes <= 0 {
+		return checkMinutes
 	}
+	if from <= checkOnList && f.isOnList(p.PathwayID) {
+		return checkOnList
+	}
+	if from <= checkClosed && p.Closed {
+		return checkClosed
+	}
+	if from <= checkSpecialty && p.SpecialtyCode != f.specialty {
+		return checkSpecialty
+	}
+	if f.needsPreOp() {
+		pre := p.PreOp
+		if pre == nil {
+			if from <= checkPreOpMissing {
+				return checkPreOpMissing
+			}
+		} else {
+			r := &pre.Requirements
+			switch {
+			case from <= checkPreOpNotFit && pre.Outcome != PreOpFit:
+				return checkPreOpNotFit
+			case from <= checkPreOpExpired && pre.ExpiresOn().Before(f.date):
+				return checkPreOpExpired
+			case from <= checkHDUBed && r.HDUBed && !f.caps.HDUBed:
+				return checkHDUBed
+			case from <= checkKit && len(r.Kit) > 0 && lacksKit(f.caps.Kit, r.Kit):
+				return checkKit
+			case from <= checkRadiology && r.Radiology && !f.caps.Radiology:
+				return checkRadiology
+			case from <= checkAnaesthetist && !gradeSatisfies(f.grade, r.AnaesthetistGrade):
+				return checkAnaesthetist
+			}
+		}
+	}
+	if from <= checkBookedElsewhere && len(p.OtherBookingsOnDate) > 0 && bookedElsewhere(f, p) != nil {
+		return checkBookedElsewhere
+	}
+	if from <= checkCapacity && minutes > f.left() {
+		return checkCapacity
+	}
+	return checkNone
+}
+
+// explain words the refusal for a rule firstFailure reported.
+func (f *listFacts) explain(c check, p *PatientFacts, minutes int) *RuleError {
+	switch c {
+	case checkMinutes:
+		return refuse(RuleInvalidExpectedMinutes, "expected_minutes", "expected minutes must be positive, got %d", minutes)
+	case checkOnList:
+		return refuse(RuleAlreadyOnList, "pathway_id", "the patient is already on this list")
+	case checkClosed:
+		return refuse(RulePathwayClosed, "pathway_id", "the pathway is closed")
+	case checkSpecialty:
+		return refuse(RuleSpecialtyMismatch, "pathway_id", "the pathway's specialty %s is not the session's %s", p.SpecialtyCode, f.specialty)
+	case checkPreOpMissing:
+		return refuse(RulePreOpMissing, "pathway_id", "the patient has no pre-operative assessment")
+	case checkPreOpNotFit:
+		return refuse(RulePreOpNotFit, "pathway_id", "the latest pre-operative assessment (%s) found the patient %q, not fit", p.PreOp.AssessedOn, p.PreOp.Outcome)
+	case checkPreOpExpired:
+		return refuse(RulePreOpExpired, "pathway_id", "the pre-operative assessment is in date until %s, before the session on %s", p.PreOp.ExpiresOn(), f.date)
+	case checkHDUBed:
+		return refuse(RuleCapabilityMissing, "capabilities.hdu_bed", "the patient needs an HDU bed and the session has none")
+	case checkKit:
+		return refuse(RuleCapabilityMissing, "capabilities.kit", "the session lacks the kit the patient needs: %s", strings.Join(missingKit(f.caps.Kit, p.PreOp.Requirements.Kit), ", "))
+	case checkRadiology:
+		return refuse(RuleCapabilityMissing, "capabilities.radiology", "the patient needs radiology and the session has none")
+	case checkAnaesthetist:
+		if p.PreOp.Requirements.AnaesthetistGrade == GradeAny {
+			return refuse(RuleCapabilityMissing, "capabilities.anaesthetist_grade", "the patient needs an anaesthetist and the session has none")
+		}
+		return refuse(RuleCapabilityMissing, "capabilities.anaesthetist_grade", "the patient needs a %s anaesthetist and the session does not have one", p.PreOp.Requirements.AnaesthetistGrade)
+	case checkBookedElsewhere:
+		return refuse(RuleAlreadyBookedThatDay, "pathway_id", "the patient is already booked on session %s on %s", bookedElsewhere(f, p).SessionID, f.date)
+	case checkCapacity:
+		return refuse(RuleOverCapacity, "expected_minutes", "%d expected minutes do not fit: %d of %d minutes are booked and %d remain after turnaround", minutes, f.booked, f.capacity, f.left())
+	}
+	return nil
+}
+
+func (f *listFacts) isOnList(pathwayID string) bool {
+	for _, id := range f.onList {
+		if id == pathwayID {
+			return true
+		}
+	}
+	return false
 }
 
 func bookedElsewhere(f *listFacts, p *PatientFacts) *SessionRef {
@@ -186,22 +194,15 @@ func bookedElsewhere(f *listFacts, p *PatientFacts) *SessionRef {
 	return nil
 }
 
-// eligible reports whether the patient passes every booking rule (allocation-free).
+// eligible reports whether the patient passes every booking rule.
 func (f *listFacts) eligible(p *PatientFacts, minutes int) bool {
-	for i := range patientChecks {
-		if patientChecks[i].fails(f, p, minutes) {
-			return false
-		}
-	}
-	return true
+	return f.firstFailure(p, minutes, 0) == checkNone
 }
 
 // firstRefusal is the first rule the patient breaks, or nil.
 func (f *listFacts) firstRefusal(p *PatientFacts, minutes int) *RuleError {
-	for i := range patientChecks {
-		if patientChecks[i].fails(f, p, minutes) {
-			return patientChecks[i].explain(f, p, minutes)
-		}
+	if c := f.firstFailure(p, minutes, 0); c != checkNone {
+		return f.explain(c, p, minutes)
 	}
 	return nil
 }
@@ -209,10 +210,8 @@ func (f *listFacts) firstRefusal(p *PatientFacts, minutes int) *RuleError {
 // allRefusals lists every rule the patient breaks.
 func (f *listFacts) allRefusals(p *PatientFacts, minutes int) []*RuleError {
 	var out []*RuleError
-	for i := range patientChecks {
-		if patientChecks[i].fails(f, p, minutes) {
-			out = append(out, patientChecks[i].explain(f, p, minutes))
-		}
+	for c := f.firstFailure(p, minutes, 0); c != checkNone; c = f.firstFailure(p, minutes, c+1) {
+		out = append(out, f.explain(c, p, minutes))
 	}
 	return out
 }

@@ -117,6 +117,16 @@ func gradeSatisfies(have, need string) bool {
 	return have == need
 }
 
+// lacksKit reports whether any required kit item is missing, without allocating.
+func lacksKit(have, need []string) bool {
+	for _, n := range need {
+		if strings.TrimSpace(n) != "" && !hasKit(have, n) {
+			return true
+		}
+	}
+	return false
+}
+
 // missingKit returns the required kit items the session lacks (case and surrounding
 // space are ignored).
 func missingKit(have, need []string) []string {

@@ -4,8 +4,6 @@ package session
 // one for which before(x, every other) holds. Written out rather than through
 // container/heap to avoid boxing every candidate in an interface.
 
-func lessUrgent(a, b *ranked) bool { return moreUrgent(b, a) }
-
 func siftUp(h []ranked, i int, before func(a, b *ranked) bool) {
 	for i > 0 {
 		parent := (i - 1) / 2

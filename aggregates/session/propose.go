@@ -27,47 +27,86 @@ type Proposal struct {
 // cases fill the gaps the urgent ones leave. That rule determines the proposal: no
 // other list keeps it.
 //
-// The candidates are heapified rather than sorted and the walk stops once the minutes
-// left are below the shortest qualifying case, so a run costs O(n + k log n).
+// The walk is done without sorting: qualifying candidates go into one heap per
+// expected-minutes value, and each step takes the most urgent head among the buckets
+// that still fit. Because the minutes left only shrink, a patient passed over once
+// never fits later, so this takes exactly the patients the walk in urgency order
+// takes. A run costs O(n + cases × remaining minutes + cases × log n).
 func ProposeList(session View, candidates []Candidate, today rtt.Date) Proposal {
 	f := factsOfView(&session)
-	p := Proposal{Candidates: []Suggestion{}, BookedMinutes: f.booked, RemainingMinutes: f.left()}
+	p := Proposal{Candidates: []Suggestion{}, BookedMinutes: f.booked, RemainingMinutes: f.left(),
+		Utilisation: utilisation(f.booked, f.capacity)}
 	if f.sessionRefusal(today) != nil {
-		p.Utilisation = utilisation(f.booked, f.capacity)
 		return p
 	}
-	h := make([]ranked, 0, 64)
-	shortest := math.MaxInt
-	for i := range candidates {
-		c := &candidates[i]
-		if f.eligible(&c.PatientFacts, c.ExpectedMinutes) {
-			h = append(h, rankOf(c, i, session.Date))
-			shortest = min(shortest, c.ExpectedMinutes)
-		}
-	}
-	heapify(h, moreUrgent)
-	skipped := 0
-	for len(h) > 0 && f.left() >= shortest {
-		var r ranked
-		r, h = popHeap(h, moreUrgent)
-		c := &candidates[r.i]
+	k := ranker{candidates}
+	moreUrgent := k.moreUrgent
+	buckets := bucketByMinutes(f, candidates, session.Date, moreUrgent)
+	var last ranked
+	for {
 		left := f.left()
-		if c.ExpectedMinutes > left {
-			skipped++
-			continue
+		best := -1
+		for m := 1; m <= left && m < len(buckets); m++ {
+			if len(buckets[m]) > 0 && (best < 0 || k.moreUrgent(&buckets[m][0], &buckets[best][0])) {
+				best = m
+			}
 		}
+		if best < 0 {
+			break
+		}
+		last, buckets[best] = popHeap(buckets[best], moreUrgent)
+		c := &candidates[last.i]
 		p.Candidates = append(p.Candidates, suggestion(c, f, today, left))
-		p.PassedOver += skipped
-		skipped = 0
 		if f.cases > 0 {
 			f.booked += f.turnaround
 		}
 		f.booked += c.ExpectedMinutes
 		f.cases++
 	}
+	if len(p.Candidates) > 0 {
+		// Everyone not taken is still in a bucket.
+		for _, b := range buckets {
+			for j := range b {
+				if k.moreUrgent(&b[j], &last) {
+					p.PassedOver++
+				}
+			}
+		}
+	}
 	p.BookedMinutes, p.RemainingMinutes = f.booked, f.left()
 	p.Utilisation = utilisation(f.booked, f.capacity)
 	return p
+}
+
+// bucketByMinutes screens the candidates and places the qualifying ones in one heap
+// per expected-minutes value (a counting sort into a single backing slice).
+func bucketByMinutes(f *listFacts, candidates []Candidate, sessionDate rtt.Date, moreUrgent func(a, b *ranked) bool) [][]ranked {
+	left := f.left()
+	counts := make([]int, left+2)
+	eligible := make([]int32, 0, len(candidates)/2)
+	for i := range candidates {
+		c := &candidates[i]
+		if f.eligible(&c.PatientFacts, c.ExpectedMinutes) {
+			eligible = append(eligible, int32(i))
+			counts[c.ExpectedMinutes+1]++
+		}
+	}
+	for m := 1; m < len(counts); m++ {
+		counts[m] += counts[m-1]
+	}
+	entries := make([]ranked, len(eligible))
+	next := append([]int(nil), counts...)
+	for _, i := range eligible {
+		m := candidates[i].ExpectedMinutes
+		entries[next[m]] = rankOf(&candidates[i], int(i), sessionDate)
+		next[m]++
+	}
+	buckets := make([][]ranked, left+1)
+	for m := range buckets {
+		buckets[m] = entries[counts[m]:counts[m+1]]
+		heapify(buckets[m], moreUrgent)
+	}
+	return buckets
 }
 
 func utilisation(booked, capacity int) float64 {

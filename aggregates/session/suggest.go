@@ -35,28 +35,32 @@ type Suggestion struct {
 	Reasons     []string `json:"reasons"`
 }
 
-// ranked is a candidate's place in the urgency order.
+// ranked is a candidate's place in the urgency order. It holds no pointers (the
+// pathway id is read through the index only to break full ties), so ranking a whole
+// waiting list gives the garbage collector nothing to scan.
 type ranked struct {
 	due    rtt.Date
-	hasDue bool
 	breach rtt.Date
-	wait   int
-	id     string
-	i      int
+	wait   int32
+	i      int32
+	hasDue bool
 }
 
 func rankOf(c *Candidate, i int, sessionDate rtt.Date) ranked {
-	r := ranked{breach: rtt.BreachDate(c.ClockStart), wait: rtt.WaitDays(c.ClockStart, sessionDate), id: c.PathwayID, i: i}
+	r := ranked{breach: rtt.BreachDate(c.ClockStart), wait: int32(rtt.WaitDays(c.ClockStart, sessionDate)), i: int32(i)}
 	if c.PriorityDueOn != nil {
 		r.due, r.hasDue = *c.PriorityDueOn, true
 	}
 	return r
 }
 
+// ranker orders ranked entries of one candidate slice.
+type ranker struct{ cs []Candidate }
+
 // moreUrgent is the ranking: clinical priority due date (none last), then 18-week
 // breach day, then longest wait at the session date, then pathway id so the order is
 // total and repeatable.
-func moreUrgent(a, b *ranked) bool {
+func (k ranker) moreUrgent(a, b *ranked) bool {
 	if a.hasDue != b.hasDue {
 		return a.hasDue
 	}
@@ -71,14 +75,16 @@ func moreUrgent(a, b *ranked) bool {
 	if a.wait != b.wait {
 		return a.wait > b.wait
 	}
-	return a.id < b.id
+	return k.cs[a.i].PathwayID < k.cs[b.i].PathwayID
 }
 
-func compareRanked(a, b ranked) int {
+func (k ranker) lessUrgent(a, b *ranked) bool { return k.moreUrgent(b, a) }
+
+func (k ranker) compare(a, b ranked) int {
 	switch {
-	case moreUrgent(&a, &b):
+	case k.moreUrgent(&a, &b):
 		return -1
-	case moreUrgent(&b, &a):
+	case k.moreUrgent(&b, &a):
 		return 1
 	}
 	return 0
@@ -99,6 +105,8 @@ func Suggest(session View, candidates []Candidate, today rtt.Date, limit int) []
 	if f.sessionRefusal(today) != nil {
 		return out
 	}
+	k := ranker{candidates}
+	lessUrgent := k.lessUrgent
 	var top []ranked
 	for i := range candidates {
 		c := &candidates[i]
@@ -112,12 +120,12 @@ func Suggest(session View, candidates []Candidate, today rtt.Date, limit int) []
 			if limit > 0 {
 				siftUp(top, len(top)-1, lessUrgent)
 			}
-		case moreUrgent(&r, &top[0]):
+		case k.moreUrgent(&r, &top[0]):
 			top[0] = r
 			siftDown(top, 0, lessUrgent)
 		}
 	}
-	slices.SortFunc(top, compareRanked)
+	slices.SortFunc(top, k.compare)
 	left := f.left()
 	for _, r := range top {
 		out = append(out, suggestion(&candidates[r.i], f, today, left))
