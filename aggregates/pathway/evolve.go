@@ -54,8 +54,9 @@ func apply(s State, r Recorded) State {
 			s.Current().ActivityCount++
 		}
 	case ClockStarted:
+		// Always decided from an activity, which is the new period's first.
 		s.Periods = append(clone(s.Periods), Period{StartedOn: e.StartedOn, OriginalStartOn: e.StartedOn,
-			StartStatus: e.Status, StartEventID: id})
+			StartStatus: e.Status, StartEventID: id, ActivityCount: 1})
 	case ClockStopped:
 		s.Periods = clone(s.Periods)
 		p := s.Current()
