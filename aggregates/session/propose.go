@@ -54,8 +54,13 @@ func ProposeList(session View, candidates []Candidate, today rtt.Date) Proposal 
 		if best < 0 {
 			break
 		}
-		last, buckets[best] = popHeap(buckets[best], moreUrgent)
-		c := &candidates[last.i]
+		var r ranked
+		r, buckets[best] = popHeap(buckets[best], moreUrgent)
+		c := &candidates[r.i]
+		if proposed(p.Candidates, c.PathwayID) {
+			continue // the same pathway offered twice: it can go on the list once
+		}
+		last = r
 		p.Candidates = append(p.Candidates, suggestion(c, f, today, left))
 		if f.cases > 0 {
 			f.booked += f.turnaround
@@ -107,6 +112,15 @@ func bucketByMinutes(f *listFacts, candidates []Candidate, sessionDate rtt.Date,
 		heapify(buckets[m], moreUrgent)
 	}
 	return buckets
+}
+
+func proposed(ss []Suggestion, pathwayID string) bool {
+	for i := range ss {
+		if ss[i].PathwayID == pathwayID {
+			return true
+		}
+	}
+	return false
 }
 
 func utilisation(booked, capacity int) float64 {

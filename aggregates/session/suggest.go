@@ -9,7 +9,8 @@ import (
 )
 
 // Candidate is an open waiting-list patient the caller offers for a session, with the
-// facts the booking rules check and the dates the ranking uses.
+// facts the booking rules check and the dates the ranking uses. Callers pass one
+// Candidate per pathway.
 type Candidate struct {
 	PatientFacts
 	ExpectedMinutes int

@@ -195,3 +195,12 @@ func TestProposeListOnAClosedList(t *testing.T) {
 	require.Equal(t, 100, p.BookedMinutes)
 	require.Equal(t, 0.4167, p.Utilisation)
 }
+
+func TestProposeListTakesAPathwayOfferedTwiceOnce(t *testing.T) {
+	view := Fold([]Event{planned()}).View(MilestonePolicy{}, today)
+	a := cand("a", 60, rtt.P2, "2025-03-20", "2025-01-01")
+	p := ProposeList(view, []Candidate{a, a, cand("b", 60, rtt.P3, "2025-04-01", "2025-01-01")}, today)
+	require.Equal(t, []string{"a", "b"}, suggestedIDs(p.Candidates))
+	require.Equal(t, 0, p.PassedOver)
+	require.Equal(t, 135, p.BookedMinutes)
+}
