@@ -18,6 +18,17 @@
 //     from the day it was done.
 //   - Milestones follow 6-4-2 by default; a list counts as filled at 85% utilisation
 //     and a milestone is at risk in the 7 days up to its date (MilestonePolicy).
+//   - Clinic lists need no pre-operative assessment and check no theatre
+//     capabilities. On other lists a pre-op requirement of anaesthetist grade "any"
+//     needs an anaesthetist (a session naming one without a grade counts), and
+//     "consultant" needs a consultant anaesthetist.
 //   - A released session has its own status, "released", next to planned, finalised
-//     and cancelled.
+//     and cancelled. Only an empty, unlocked session can be released; a finalised list
+//     can still lose a patient (removal) or be cancelled, but takes no one new.
+//   - Changes to a session whose date has passed are refused, except a cancellation
+//     recorded late (dated no later than the session).
+//   - SessionMilestoneReached records each checkpoint the first time it is reached:
+//     confirm (ConfirmSession), fill (the booking that lifts utilisation to the
+//     configured threshold) and lock (with SessionFinalised). Checkpoint status is
+//     computed on read by Milestones, from the current state and today.
 package session
