@@ -53,8 +53,10 @@ func decideCorrection(s State, c CorrectClockStart, ctx DecideContext) ([]Event,
 	return nil, refuse(RulePeriodNotFound, "period_started_on", "no period started on %s", c.PeriodStartedOn)
 }
 
-// decideRetraction withdraws an earlier event with a reason. The referral cannot be
-// retracted (it is the pathway), nor can a retraction (record a new fact instead).
+// decideRetraction withdraws an earlier event with a reason. Retracting an activity
+// also retracts the clock events it caused (they were decided together), so the
+// clock is as if it had never been recorded; those consequences cannot be retracted
+// alone. The referral is the pathway and a retraction is final: neither can be.
 func decideRetraction(s State, c RetractEvent, ctx DecideContext) ([]Event, error) {
 	if err := required(c.Reason, "reason"); err != nil {
 		return nil, err
@@ -62,7 +64,7 @@ func decideRetraction(s State, c RetractEvent, ctx DecideContext) ([]Event, erro
 	if c.RetractedOn.After(ctx.Today) {
 		return nil, refuse(RuleDateInFuture, "retracted_on", "is after today")
 	}
-	for _, r := range s.history {
+	for i, r := range s.history {
 		if r.EventID != c.EventID {
 			continue
 		}
@@ -70,10 +72,30 @@ func decideRetraction(s State, c RetractEvent, ctx DecideContext) ([]Event, erro
 		case ReferralReceived, EventRetracted:
 			return nil, refuse(RuleCannotRetract, "event_id", "a %s cannot be retracted", r.Event.Type())
 		}
+		if isConsequence(r.Event) {
+			return nil, refuse(RuleCannotRetract, "event_id", "a %s follows from an activity: retract the activity", r.Event.Type())
+		}
 		if s.retracted[c.EventID] {
 			return nil, refuse(RuleCannotRetract, "event_id", "the event is already retracted")
 		}
-		return []Event{EventRetracted(c)}, nil
+		out := []Event{EventRetracted(c)}
+		if _, ok := r.Event.(ActivityRecorded); ok {
+			for _, next := range s.history[i+1:] {
+				if !isConsequence(next.Event) {
+					break
+				}
+				out = append(out, EventRetracted{EventID: next.EventID, RetractedOn: c.RetractedOn, Reason: c.Reason})
+			}
+		}
+		return out, nil
 	}
 	return nil, refuse(RuleEventNotFound, "event_id", "no event with this id in the pathway")
+}
+
+func isConsequence(e Event) bool {
+	switch e.(type) {
+	case ClockStarted, ClockStopped, ClockNullified, TransferredOut, PatientDidNotAttend:
+		return true
+	}
+	return false
 }
