@@ -13,8 +13,9 @@ func Fold(history []Recorded) State {
 	}
 	s := New()
 	s.retracted = retracted
+	s.history = make([]Recorded, 0, len(history))
 	for _, r := range history {
-		s = apply(s, r)
+		s = apply(s, r, true)
 	}
 	return s
 }
@@ -29,12 +30,17 @@ func Evolve(s State, r Recorded) State {
 	if s.retracted == nil {
 		s.retracted = map[string]bool{}
 	}
-	return apply(s, r)
+	return apply(s, r, false)
 }
 
-// apply copies every slice it changes, so an earlier State is never altered.
-func apply(s State, r Recorded) State {
-	s.history = append(s.history[:len(s.history):len(s.history)], r)
+// apply copies every slice it changes, so an earlier State is never altered, unless
+// the state is owned by a running Fold that nobody else can see.
+func apply(s State, r Recorded, owned bool) State {
+	if owned {
+		s.history = append(s.history, r)
+	} else {
+		s.history = append(s.history[:len(s.history):len(s.history)], r)
+	}
 	s.Version = int64(r.StreamVersion)
 	if s.retracted[r.EventID] {
 		return s
@@ -50,46 +56,46 @@ func apply(s State, r Recorded) State {
 			s.LastActivityOn = e.OccurredOn
 		}
 		if p := s.Running(); p != nil {
-			s.Periods = clone(s.Periods)
+			s.Periods = cl(owned, s.Periods)
 			s.Current().ActivityCount++
 		}
 	case ClockStarted:
 		// Always decided from an activity, which is the new period's first.
-		s.Periods = append(clone(s.Periods), Period{StartedOn: e.StartedOn, OriginalStartOn: e.StartedOn,
+		s.Periods = append(cl(owned, s.Periods), Period{StartedOn: e.StartedOn, OriginalStartOn: e.StartedOn,
 			StartStatus: e.Status, StartEventID: id, ActivityCount: 1})
 	case ClockStopped:
-		s.Periods = clone(s.Periods)
+		s.Periods = cl(owned, s.Periods)
 		p := s.Current()
 		p.Stopped, p.StoppedOn, p.StopStatus, p.StopEventID, p.Admitted = true, e.StoppedOn, e.Status, id, e.Admitted
-		s.closeRTTEntries(e.StoppedOn, id)
+		s.closeRTTEntries(e.StoppedOn, id, owned)
 		if e.Status == "36" {
 			s.Closed, s.ClosedReason = true, "patient died"
 		}
 	case ClockNullified:
-		s.Periods = clone(s.Periods)
+		s.Periods = cl(owned, s.Periods)
 		p := s.Current()
 		p.Nullified, p.StoppedOn, p.StopStatus, p.StopEventID = true, e.NullifiedOn, "33", id
-		s.closeRTTEntries(e.NullifiedOn, id)
+		s.closeRTTEntries(e.NullifiedOn, id, owned)
 	case PatientDidNotAttend:
-		s.DNAs = append(clone(s.DNAs), DNA{PatientDidNotAttend: e, EventID: id})
+		s.DNAs = append(cl(owned, s.DNAs), DNA{PatientDidNotAttend: e, EventID: id})
 	case TransferredOut:
-		s.Periods = clone(s.Periods)
+		s.Periods = cl(owned, s.Periods)
 		p := s.Current()
 		p.TransferredOut, p.StoppedOn, p.StopStatus, p.StopEventID = true, e.TransferredOn, "21", id
-		s.closeRTTEntries(e.TransferredOn, id)
+		s.closeRTTEntries(e.TransferredOn, id, owned)
 		s.Closed, s.ClosedReason = true, "transferred to another provider"
 	case AddedToWaitingList:
-		s.Entries = append(clone(s.Entries), Entry{DecidedOn: e.DecidedOn, ListType: e.ListType, Priority: e.Priority,
+		s.Entries = append(cl(owned, s.Entries), Entry{DecidedOn: e.DecidedOn, ListType: e.ListType, Priority: e.Priority,
 			PriorityFrom: e.DecidedOn, ProcedureCode: e.ProcedureCode, ExpectedMinutes: e.ExpectedMinutes,
 			Open: true, EventIDs: []string{id}})
 	case PriorityChanged:
-		s.Entries = clone(s.Entries)
+		s.Entries = cl(owned, s.Entries)
 		if en := s.OpenEntry(); en != nil {
 			en.Priority, en.PriorityFrom = e.Priority, e.ChangedOn
 			en.EventIDs = append(en.EventIDs[:len(en.EventIDs):len(en.EventIDs)], id)
 		}
 	case RemovedFromWaitingList:
-		s.Entries = clone(s.Entries)
+		s.Entries = cl(owned, s.Entries)
 		if en := s.OpenEntry(); en != nil {
 			en.Open, en.ClosedOn = false, e.RemovedOn
 			en.EventIDs = append(en.EventIDs[:len(en.EventIDs):len(en.EventIDs)], id)
@@ -98,7 +104,7 @@ func apply(s State, r Recorded) State {
 		pre := e
 		s.PreOp, s.PreOpEventID = &pre, id
 	case AlertFlagged:
-		s.Alerts = append(clone(s.Alerts), Alert{AlertFlagged: e, EventID: id})
+		s.Alerts = append(cl(owned, s.Alerts), Alert{AlertFlagged: e, EventID: id})
 	case AlertCleared:
 		var kept []Alert
 		for _, a := range s.Alerts {
@@ -108,26 +114,26 @@ func apply(s State, r Recorded) State {
 		}
 		s.Alerts = kept
 	case OfferMade:
-		s.Offers = append(clone(s.Offers), Offer{OfferMade: e, Period: len(s.Periods) - 1, Status: "open", EventIDs: []string{id}})
+		s.Offers = append(cl(owned, s.Offers), Offer{OfferMade: e, Period: len(s.Periods) - 1, Status: "open", EventIDs: []string{id}})
 	case OfferDeclined:
-		s.answer(e.OfferID, "declined", e.DeclinedOn, id)
+		s.answer(e.OfferID, "declined", e.DeclinedOn, id, owned)
 	case OfferAccepted:
-		s.answer(e.OfferID, "accepted", e.AcceptedOn, id)
+		s.answer(e.OfferID, "accepted", e.AcceptedOn, id, owned)
 	case PatientUnavailable:
-		s.Unavailable = append(clone(s.Unavailable), e)
+		s.Unavailable = append(cl(owned, s.Unavailable), e)
 	case AdmissionBooked:
-		s.Bookings = append(clone(s.Bookings), Booking{AdmissionBooked: e, EventIDs: []string{id}})
+		s.Bookings = append(cl(owned, s.Bookings), Booking{AdmissionBooked: e, EventIDs: []string{id}})
 	case BookingCancelled:
 		if i := s.booking(e.BookingID); i >= 0 {
-			s.Bookings = clone(s.Bookings)
+			s.Bookings = cl(owned, s.Bookings)
 			b := &s.Bookings[i]
 			b.Cancelled, b.Cancelation = true, e
 			b.EventIDs = append(b.EventIDs[:len(b.EventIDs):len(b.EventIDs)], id)
 		}
 	case ValidationRecorded:
-		s.Validations = append(clone(s.Validations), Validation{ValidationRecorded: e, EventID: id, Validator: r.Actor, RecordedAt: r.RecordedAt})
+		s.Validations = append(cl(owned, s.Validations), Validation{ValidationRecorded: e, EventID: id, Validator: r.Actor, RecordedAt: r.RecordedAt})
 	case ClockStartCorrected:
-		s.Periods = clone(s.Periods)
+		s.Periods = cl(owned, s.Periods)
 		for i := range s.Periods {
 			if s.Periods[i].StartedOn.Equal(e.PeriodStartedOn) {
 				p := &s.Periods[i]
@@ -142,8 +148,8 @@ func apply(s State, r Recorded) State {
 
 // closeRTTEntries closes open entries on RTT lists when the period ends; planned
 // lists are outside RTT (RTT.md §5) and stay.
-func (s *State) closeRTTEntries(on rtt.Date, id string) {
-	s.Entries = clone(s.Entries)
+func (s *State) closeRTTEntries(on rtt.Date, id string, owned bool) {
+	s.Entries = cl(owned, s.Entries)
 	for i := range s.Entries {
 		en := &s.Entries[i]
 		if en.Open && en.ListType != "planned" {
@@ -153,9 +159,9 @@ func (s *State) closeRTTEntries(on rtt.Date, id string) {
 	}
 }
 
-func (s *State) answer(offerID, status string, on rtt.Date, id string) {
+func (s *State) answer(offerID, status string, on rtt.Date, id string, owned bool) {
 	if i := s.offer(offerID); i >= 0 {
-		s.Offers = clone(s.Offers)
+		s.Offers = cl(owned, s.Offers)
 		o := &s.Offers[i]
 		o.Status, o.AnsweredOn = status, on
 		o.EventIDs = append(o.EventIDs[:len(o.EventIDs):len(o.EventIDs)], id)
@@ -163,3 +169,10 @@ func (s *State) answer(offerID, status string, on rtt.Date, id string) {
 }
 
 func clone[T any](xs []T) []T { return append([]T(nil), xs...) }
+
+func cl[T any](owned bool, xs []T) []T {
+	if owned {
+		return xs
+	}
+	return clone(xs)
+}
