@@ -118,7 +118,7 @@ func New(opts Options) (*Server, error) {
 	// Pre-routing, so that every answer (404 and 405 included) is logged and
 	// measured, and nothing under /v1, not even "no such route", answers a caller
 	// without a valid credential.
-	e.Pre(s.requestID, s.observe, s.recoverPanics, securityHeaders, s.limitBody, s.auth.guardV1)
+	e.Pre(s.assignRequestID, s.observe, s.recoverPanics, securityHeaders, s.limitBody, s.auth.guardV1)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(m.handler()))
