@@ -43,9 +43,9 @@ func Decide(s State, cmd Command, ctx DecideContext) ([]Event, error) {
 	case MakeOffer:
 		return decideOffer(s, c, ctx)
 	case DeclineOffer:
-		return decideAnswer(s, c.OfferID, c.DeclinedOn, "declined_on", ctx, OfferDeclined{OfferID: c.OfferID, DeclinedOn: c.DeclinedOn, Reason: c.Reason})
+		return decideAnswer(s, c.OfferID, c.DeclinedOn, "declined_on", ctx, OfferDeclined(c))
 	case AcceptOffer:
-		return decideAnswer(s, c.OfferID, c.AcceptedOn, "accepted_on", ctx, OfferAccepted{OfferID: c.OfferID, AcceptedOn: c.AcceptedOn})
+		return decideAnswer(s, c.OfferID, c.AcceptedOn, "accepted_on", ctx, OfferAccepted(c))
 	case DeclareUnavailability:
 		return decideUnavailability(s, c, ctx)
 	case BookAdmission:

@@ -39,8 +39,7 @@ func decideActivity(s State, c RecordActivity, ctx DecideContext) ([]Event, erro
 	dna := c.Attendance == "did_not_attend"
 	// The first activity of a period is the one that can nullify it: none recorded yet.
 	first := running != nil && running.ActivityCount == 0
-	out := []Event{ActivityRecorded{OccurredOn: c.OccurredOn, Kind: c.Kind, RTTStatus: c.RTTStatus,
-		Attendance: c.Attendance, Discharged: c.Discharged, ClinicalDecisionOn: c.ClinicalDecisionOn, PatientAgreed: c.PatientAgreed}}
+	out := []Event{ActivityRecorded(c)}
 	if dna {
 		out = append(out, PatientDidNotAttend{MissedOn: c.OccurredOn, Kind: c.Kind, First: first, Discharged: c.Discharged})
 	}

@@ -29,8 +29,7 @@ func decideAddToList(s State, c AddToWaitingList, ctx DecideContext) ([]Event, e
 			return nil, refuse(RuleDateBeforeReferral, "decided_on", "is before the running period started (%s)", p.StartedOn)
 		}
 	}
-	return []Event{AddedToWaitingList{DecidedOn: c.DecidedOn, ListType: c.ListType, Priority: c.Priority,
-		ProcedureCode: c.ProcedureCode, ExpectedMinutes: c.ExpectedMinutes}}, nil
+	return []Event{AddedToWaitingList(c)}, nil
 }
 
 func decideChangePriority(s State, c ChangePriority, ctx DecideContext) ([]Event, error) {
