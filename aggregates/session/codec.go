@@ -41,19 +41,21 @@ func EventTypes() []string {
 // IsEventType reports whether typ names a session event.
 func IsEventType(typ string) bool { _, ok := decoders[typ]; return ok }
 
-// Encode gives an event's stored type, schema version and JSON data.
-func Encode(e Event) (typ string, schemaVersion int, data []byte, err error) {
+// Encode gives an event's stored type and JSON data; the schema version is
+// SchemaVersion. An event that breaks its invariants is refused, so nothing Decode
+// would reject is ever written.
+func Encode(e Event) (string, []byte, error) {
 	if e == nil {
-		return "", 0, nil, fmt.Errorf("%w: nil event", ErrMalformedEvent)
+		return "", nil, fmt.Errorf("%w: nil event", ErrMalformedEvent)
 	}
 	if err := e.validate(); err != nil {
-		return "", 0, nil, err
+		return "", nil, err
 	}
-	data, err = json.Marshal(e)
+	data, err := json.Marshal(e)
 	if err != nil {
-		return "", 0, nil, fmt.Errorf("%w: %s: %v", ErrMalformedEvent, e.Type(), err)
+		return "", nil, fmt.Errorf("%w: %s: %v", ErrMalformedEvent, e.Type(), err)
 	}
-	return e.Type(), SchemaVersion, data, nil
+	return e.Type(), data, nil
 }
 
 // Decode reads stored event data back into its value type (SessionPlanned, not a

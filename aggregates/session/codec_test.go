@@ -23,11 +23,10 @@ func sampleEvents() []Event {
 func TestEncodeDecodeRoundTrip(t *testing.T) {
 	seen := map[string]bool{}
 	for _, e := range sampleEvents() {
-		typ, v, data, err := Encode(e)
+		typ, data, err := Encode(e)
 		require.NoError(t, err)
 		require.Equal(t, e.Type(), typ)
-		require.Equal(t, 1, v)
-		back, err := Decode(typ, v, data)
+		back, err := Decode(typ, SchemaVersion, data)
 		require.NoError(t, err, string(data))
 		require.Equal(t, e, back)
 		seen[typ] = true
@@ -40,17 +39,17 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 }
 
 func TestEncodedFieldsAreSnakeCase(t *testing.T) {
-	_, _, data, err := Encode(scheduled("p1", 90))
+	_, data, err := Encode(scheduled("p1", 90))
 	require.NoError(t, err)
 	require.JSONEq(t, `{"session_id":"s1","pathway_id":"p1","booking_id":"b-p1","expected_minutes":90,
 		"scheduled_on":"2025-03-03","admission_on":"2025-04-14","pre_op_assessed_on":"2025-02-20"}`, string(data))
-	_, _, data, err = Encode(planned())
+	_, data, err = Encode(planned())
 	require.NoError(t, err)
 	require.Contains(t, string(data), `"start_time":"08:30","end_time":"12:30","capacity_minutes":240`)
 }
 
 func TestDecodeRefusesBadInput(t *testing.T) {
-	_, _, good, err := Encode(scheduled("p1", 90))
+	_, good, err := Encode(scheduled("p1", 90))
 	require.NoError(t, err)
 	cases := []struct {
 		name string
@@ -82,9 +81,9 @@ func TestDecodeRefusesBadInput(t *testing.T) {
 }
 
 func TestEncodeRefusesBrokenEvents(t *testing.T) {
-	_, _, _, err := Encode(PatientScheduled{SessionID: "s1", PathwayID: "p1", ExpectedMinutes: 10})
+	_, _, err := Encode(PatientScheduled{SessionID: "s1", PathwayID: "p1", ExpectedMinutes: 10})
 	require.ErrorIs(t, err, ErrMalformedEvent)
-	_, _, _, err = Encode(nil)
+	_, _, err = Encode(nil)
 	require.ErrorIs(t, err, ErrMalformedEvent)
 }
 
@@ -92,9 +91,9 @@ func TestEncodeRefusesBrokenEvents(t *testing.T) {
 // accepts must encode and decode back to the same event.
 func FuzzDecode(f *testing.F) {
 	for _, e := range sampleEvents() {
-		typ, v, data, err := Encode(e)
+		typ, data, err := Encode(e)
 		require.NoError(f, err)
-		f.Add(typ, v, data)
+		f.Add(typ, SchemaVersion, data)
 	}
 	f.Add(TypeSessionPlanned, 1, []byte(`{"session_id":"s","start_time":"23:59","end_time":"00:00"}`))
 	f.Add(TypeSessionCancelled, 1, []byte(`{"session_id":"s","reason":"r","cancelled_bookings":[{}]}`))
@@ -104,12 +103,20 @@ func FuzzDecode(f *testing.F) {
 			require.Nil(t, e)
 			return
 		}
-		typ2, v2, data2, err := Encode(e)
+		typ2, data2, err := Encode(e)
 		require.NoError(t, err)
 		require.Equal(t, typ, typ2)
-		require.Equal(t, version, v2)
-		back, err := Decode(typ2, v2, data2)
+		require.Equal(t, SchemaVersion, version)
+		back, err := Decode(typ2, SchemaVersion, data2)
 		require.NoError(t, err)
 		require.Equal(t, e, back)
 	})
+}
+
+func TestOnIsTheBusinessDate(t *testing.T) {
+	want := []string{"2025-03-03", "2025-03-03", "2025-03-03", "2025-03-03", "2025-03-03", "2025-04-14", "2025-03-03"}
+	for i, e := range sampleEvents() {
+		require.Equal(t, d(want[i]), e.On(), e.Type())
+	}
+	require.Equal(t, sessionDate, scheduled("p1", 90).AdmissionOn, "the booking's admission is the session day")
 }

@@ -138,7 +138,7 @@ func decideUnschedule(s State, c UnschedulePatient, ctx DecideContext) ([]Event,
 	}
 	b, ok := s.Booking(c.PathwayID)
 	if !ok {
-		return nil, refuse(RuleNotOnList, "pathway_id", "pathway %s is not on this list", c.PathwayID)
+		return nil, refuse(RuleNotOnList, "pathway_id", "the pathway is not on this list")
 	}
 	return []Event{PatientUnscheduled{SessionID: s.SessionID, PathwayID: b.PathwayID, BookingID: b.BookingID,
 		ExpectedMinutes: b.ExpectedMinutes, UnscheduledOn: ctx.Today, Reason: c.Reason}}, nil

@@ -10,7 +10,8 @@ import (
 var ErrRuleViolation = errors.New("session: rule violation")
 
 // RuleError names the rule a command breaks, the command field it concerns (API field
-// names, empty when the rule concerns the session as a whole) and a plain-English detail.
+// names, empty when the rule concerns the session as a whole) and a plain-English
+// detail that names no patient or pathway, so it is safe to log and to return.
 type RuleError struct {
 	Rule   string
 	Field  string

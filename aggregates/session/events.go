@@ -2,11 +2,11 @@ package session
 
 import "github.com/pathway-ledger/ledger/rtt"
 
-// Event is a fact in a session stream. OccurredOn is the business date for the
-// envelope's occurred_on.
+// Event is a fact in a session stream. On is the business date for the envelope's
+// occurred_on (the same method set as the pathway aggregate's events).
 type Event interface {
 	Type() string
-	OccurredOn() rtt.Date
+	On() rtt.Date
 	validate() error
 }
 
@@ -123,10 +123,10 @@ func (SessionFinalised) Type() string        { return TypeSessionFinalised }
 func (SessionCancelled) Type() string        { return TypeSessionCancelled }
 func (SessionReleased) Type() string         { return TypeSessionReleased }
 
-func (e SessionPlanned) OccurredOn() rtt.Date          { return e.PlannedOn }
-func (e PatientScheduled) OccurredOn() rtt.Date        { return e.ScheduledOn }
-func (e PatientUnscheduled) OccurredOn() rtt.Date      { return e.UnscheduledOn }
-func (e SessionMilestoneReached) OccurredOn() rtt.Date { return e.ReachedOn }
-func (e SessionFinalised) OccurredOn() rtt.Date        { return e.FinalisedOn }
-func (e SessionCancelled) OccurredOn() rtt.Date        { return e.CancelledOn }
-func (e SessionReleased) OccurredOn() rtt.Date         { return e.ReleasedOn }
+func (e SessionPlanned) On() rtt.Date          { return e.PlannedOn }
+func (e PatientScheduled) On() rtt.Date        { return e.ScheduledOn }
+func (e PatientUnscheduled) On() rtt.Date      { return e.UnscheduledOn }
+func (e SessionMilestoneReached) On() rtt.Date { return e.ReachedOn }
+func (e SessionFinalised) On() rtt.Date        { return e.FinalisedOn }
+func (e SessionCancelled) On() rtt.Date        { return e.CancelledOn }
+func (e SessionReleased) On() rtt.Date         { return e.ReleasedOn }

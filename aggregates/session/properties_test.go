@@ -302,9 +302,9 @@ func TestPropertyCommandSequencesKeepTheInvariants(t *testing.T) {
 			require.NotEqual(t, StatusCancelled, before.Status, "a cancelled session accepts nothing")
 			require.NotEqual(t, StatusReleased, before.Status, "a released session accepts nothing")
 			for _, e := range evs {
-				typ, ver, data, err := Encode(e)
+				typ, data, err := Encode(e)
 				require.NoError(t, err)
-				back, err := Decode(typ, ver, data)
+				back, err := Decode(typ, SchemaVersion, data)
 				require.NoError(t, err)
 				require.Equal(t, e, back)
 				if ps, ok := e.(PatientScheduled); ok {
