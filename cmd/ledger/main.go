@@ -32,6 +32,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(context.Background(), args[1:], stdout, stderr)
 	case "token":
 		return token(args[1:], stdout, stderr)
+	case "generate":
+		return generate(context.Background(), args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -50,6 +52,7 @@ Commands:
   verify    walk every stream's hash chain; non-zero exit and the first broken link on failure
   serve     run the REST API (--addr 127.0.0.1:8080, env LEDGER_ADDR; LEDGER_ADMIN_TOKEN)
   token     create, list or revoke API bearer tokens (ledger token help)
+  generate  write a realistic synthetic trust (--pathways N --seed S; --ndjson FILE for NDJSON)
   help      show this help
 
 Every command that opens a store takes --data DIR (default ./data, env LEDGER_DATA)
