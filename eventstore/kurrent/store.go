@@ -1,3 +1,7 @@
+// Package kurrent is the KurrentDB engine of the event log, for trusts that outgrow one
+// machine: the log lives in a replicated KurrentDB cluster and any number of ledger
+// nodes append to it and subscribe to it. It uses EventStore-Client-Go v4.2.0 and works
+// around that client's reconnection gaps (see conn).
 package kurrent
 
 import (
@@ -5,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -13,15 +19,34 @@ import (
 	"github.com/pathway-ledger/ledger/eventstore"
 )
 
+// ConnectTimeout bounds how long Open waits for the cluster to answer when ctx has no
+// earlier deadline (a node that is still starting, an election in progress).
+const ConnectTimeout = 30 * time.Second
+
+// defaultDiscoverAttempts replaces the client's 10 (about one second) unless the URL
+// sets maxDiscoverAttempts: a client whose discovery round fails is dead for good, and
+// one that keeps discovering outlasts an outage of several minutes at the default
+// 100 ms interval.
+const defaultDiscoverAttempts = 3000
+
 // Store is the KurrentDB engine. It is safe for concurrent use.
 type Store struct {
-	client *esdb.Client
+	conn   *conn
 	closed atomic.Bool
+	// done ends every subscription when the store closes.
+	done  context.Context
+	stop  context.CancelFunc
+	retry retry
+	log   *slog.Logger
+	now   func() time.Time
 }
 
 var _ eventstore.Store = (*Store)(nil)
 
-// Open connects to the cluster a store URL names.
+// Open connects to the cluster a store URL names (kurrentdb://, kurrentdb+discover://,
+// esdb:// or esdb+discover://, with the client's query settings such as tls=false) and
+// waits until it answers a read of $all, retrying while it is unavailable, until ctx
+// ends or ConnectTimeout passes.
 func Open(ctx context.Context, url string) (*Store, error) {
 	cs, err := ConnectionString(url)
 	if err != nil {
@@ -29,21 +54,55 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	cfg, err := esdb.ParseConnectionString(cs)
 	if err != nil {
+		return nil, fmt.Errorf("kurrent: store URL: %w", err)
+	}
+	if !strings.Contains(strings.ToLower(cs), "maxdiscoverattempts=") {
+		cfg.MaxDiscoverAttempts = defaultDiscoverAttempts
+	}
+	log := slog.Default().With("component", "kurrent")
+	cfg.Logger = clientLogger(log)
+	c, err := newConn(cfg)
+	if err != nil {
 		return nil, fmt.Errorf("kurrent: %w", err)
 	}
-	client, err := esdb.NewClient(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("%w: kurrent connect: %v", eventstore.ErrStorage, err)
+	done, stop := context.WithCancel(context.Background())
+	s := &Store{conn: c, done: done, stop: stop, retry: defaultRetry, log: log, now: time.Now}
+	if err := s.ping(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("%w: kurrent: cluster at %s did not answer: %v", eventstore.ErrStorage, redact(cs), err)
 	}
-	return &Store{client: client}, nil
+	return s, nil
 }
 
-// Close ends the connection.
+// ping reads the last event of $all, which needs the same rights as subscriptions.
+func (s *Store) ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, ConnectTimeout)
+	defer cancel()
+	wait := retry{first: 100 * time.Millisecond, max: time.Second, tries: 1 << 20}
+	return wait.do(ctx, func() error {
+		_, err := within(ctx, s.conn, func(ctx context.Context, cl *esdb.Client) (struct{}, error) {
+			rs, err := cl.ReadAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.End{}}, 1)
+			if err != nil {
+				return struct{}{}, err
+			}
+			defer rs.Close()
+			if _, err := rs.Recv(); err != nil && !errors.Is(err, io.EOF) {
+				return struct{}{}, err
+			}
+			return struct{}{}, nil
+		}, nil)
+		return err
+	})
+}
+
+// Close ends subscriptions and closes the connection once in-flight calls return.
 func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	return s.client.Close()
+	s.stop()
+	s.conn.close()
+	return nil
 }
 
 func (s *Store) check() error {
@@ -53,188 +112,31 @@ func (s *Store) check() error {
 	return nil
 }
 
-// transient errors are retried: KurrentDB v4.2.0's client does not reconnect reads
-// after a leader change, but the next call rediscovers the cluster, so a bounded
-// retry with backoff covers an election.
-func transient(err error) bool {
-	var e *esdb.Error
-	if !errors.As(err, &e) {
-		return false
-	}
-	switch e.Code() {
-	case esdb.ErrorUnavailable, esdb.ErrorCodeNotLeader, esdb.ErrorCodeConnectionClosed, esdb.ErrorCodeDeadlineExceeded, esdb.ErrorAborted:
-		return true
-	}
-	return false
-}
-
-func retry[T any](ctx context.Context, op func() (T, error)) (T, error) {
-	var zero T
-	delay := 100 * time.Millisecond
-	for attempt := 0; ; attempt++ {
-		v, err := op()
-		if err == nil || !transient(err) || attempt == 4 {
-			return v, err
+// clientLogger sends the client's own log lines to slog. Its errors are failed calls
+// the engine retries (the engine logs what it does about them) and its warnings are
+// discovery attempts, ten a second while a node is down: info and debug.
+func clientLogger(log *slog.Logger) esdb.LoggingFunc {
+	return func(level esdb.LogLevel, format string, args ...interface{}) {
+		lvl := slog.LevelDebug
+		if level == esdb.LogError {
+			lvl = slog.LevelInfo
 		}
-		select {
-		case <-ctx.Done():
-			return zero, ctx.Err()
-		case <-time.After(delay):
-			delay *= 2
+		if log.Enabled(context.Background(), lvl) {
+			log.Log(context.Background(), lvl, fmt.Sprintf(format, args...), "source", "esdb-client")
 		}
 	}
 }
 
-func mapErr(what string, err error) error {
-	var e *esdb.Error
-	if errors.As(err, &e) {
-		switch e.Code() {
-		case esdb.ErrorCodeResourceNotFound, esdb.ErrorCodeStreamDeleted:
-			return fmt.Errorf("%w: %s", eventstore.ErrStreamNotFound, what)
+// redact drops credentials from a connection string for messages.
+func redact(cs string) string {
+	scheme, rest, ok := strings.Cut(cs, "://")
+	if !ok {
+		return cs
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		if slash := strings.IndexAny(rest, "/?"); slash < 0 || at < slash {
+			rest = "***@" + rest[at+1:]
 		}
 	}
-	return fmt.Errorf("%w: kurrent %s: %v", eventstore.ErrStorage, what, err)
-}
-
-// readStream reads events of one stream in the given direction.
-func (s *Store) readStream(ctx context.Context, stream string, opts esdb.ReadStreamOptions, count uint64) ([]eventstore.Event, error) {
-	return retry(ctx, func() ([]eventstore.Event, error) {
-		rs, err := s.client.ReadStream(ctx, stream, opts, count)
-		if err != nil {
-			return nil, err
-		}
-		defer rs.Close()
-		var out []eventstore.Event
-		for {
-			re, err := rs.Recv()
-			if errors.Is(err, io.EOF) {
-				return out, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			e, err := fromResolved(re)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, e)
-		}
-	})
-}
-
-func fromResolved(re *esdb.ResolvedEvent) (eventstore.Event, error) {
-	r := re.OriginalEvent()
-	return decodeEvent(r.StreamID, r.EventNumber, r.Position.Commit, r.EventType, r.Data, r.UserMetadata)
-}
-
-// ReadStream implements eventstore.Reader.
-func (s *Store) ReadStream(ctx context.Context, stream string, fromVersion uint64, limit int) ([]eventstore.Event, error) {
-	if err := s.check(); err != nil {
-		return nil, err
-	}
-	if err := eventstore.ValidateStream(stream); err != nil {
-		return nil, err
-	}
-	count := uint64(limit)
-	if limit <= 0 {
-		count = ^uint64(0) >> 1
-	}
-	evs, err := s.readStream(ctx, stream, esdb.ReadStreamOptions{From: esdb.Revision(fromVersion)}, count)
-	if err != nil {
-		return nil, mapErr("read "+stream, err)
-	}
-	if len(evs) == 0 && fromVersion == 0 {
-		return nil, fmt.Errorf("%w: %s", eventstore.ErrStreamNotFound, stream)
-	}
-	return evs, nil
-}
-
-// ReadAll implements eventstore.Reader over $all, skipping system events and events
-// that were not written by the ledger. Positions are commit positions: strictly
-// increasing, not gap-free.
-func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventstore.Event, error) {
-	if err := s.check(); err != nil {
-		return nil, err
-	}
-	var from esdb.AllPosition = esdb.Start{}
-	if after > 0 {
-		from = esdb.Position{Commit: after, Prepare: after}
-	}
-	want := limit
-	if want <= 0 {
-		want = int(^uint(0) >> 1)
-	}
-	out, err := retry(ctx, func() ([]eventstore.Event, error) {
-		rs, err := s.client.ReadAll(ctx, esdb.ReadAllOptions{From: from}, uint64(min(want+64, 1<<20)))
-		if err != nil {
-			return nil, err
-		}
-		defer rs.Close()
-		var out []eventstore.Event
-		for len(out) < want {
-			re, err := rs.Recv()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			if e, ok := ours(re, after); ok {
-				out = append(out, e)
-			}
-		}
-		return out, nil
-	})
-	if err != nil {
-		return nil, mapErr("read $all", err)
-	}
-	if len(out) == 0 && limit > 0 {
-		// A page of only system events: continue past it so callers that stop on an
-		// empty page do not stop early.
-		return s.readPastSystemEvents(ctx, after, limit)
-	}
-	return out, nil
-}
-
-// readPastSystemEvents scans forward until a ledger event or the end of $all.
-func (s *Store) readPastSystemEvents(ctx context.Context, after uint64, limit int) ([]eventstore.Event, error) {
-	var from esdb.AllPosition = esdb.Start{}
-	if after > 0 {
-		from = esdb.Position{Commit: after, Prepare: after}
-	}
-	rs, err := s.client.ReadAll(ctx, esdb.ReadAllOptions{From: from}, ^uint64(0)>>1)
-	if err != nil {
-		return nil, mapErr("read $all", err)
-	}
-	defer rs.Close()
-	var out []eventstore.Event
-	for len(out) < limit {
-		re, err := rs.Recv()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, mapErr("read $all", err)
-		}
-		if e, ok := ours(re, after); ok {
-			out = append(out, e)
-		}
-	}
-	return out, nil
-}
-
-// ours keeps ledger events after the given position.
-func ours(re *esdb.ResolvedEvent, after uint64) (eventstore.Event, bool) {
-	r := re.OriginalEvent()
-	if r == nil || len(r.EventType) > 0 && r.EventType[0] == '$' || len(r.StreamID) > 0 && r.StreamID[0] == '$' {
-		return eventstore.Event{}, false
-	}
-	if r.Position.Commit <= after {
-		return eventstore.Event{}, false
-	}
-	e, err := fromResolved(re)
-	if err != nil {
-		return eventstore.Event{}, false
-	}
-	return e, true
+	return scheme + "://" + rest
 }
