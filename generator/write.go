@@ -110,7 +110,7 @@ func ToStore(ctx context.Context, cfg Config, store eventstore.Store, progress f
 	}
 	close(jobs)
 	wg.Wait()
-	if progress != nil {
+	if progress != nil && st.Pathways%1000 != 0 {
 		progress(st.Pathways)
 	}
 	if firstErr == nil {

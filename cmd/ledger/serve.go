@@ -28,6 +28,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	afterWait := fs.Duration("after-wait", api.DefaultAfterWait, "longest wait of a read with after= for the projections")
 	drain := fs.Duration("shutdown-timeout", api.DefaultShutdownTimeout, "longest wait for in-flight requests at shutdown")
 	bodyLimit := fs.Int64("body-limit", api.DefaultBodyLimit, "largest request body in bytes")
+	demo := fs.Bool("demo", false, "on an empty data folder, generate a small synthetic trust; print the URL and an admin token")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -66,6 +67,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		log.Error("cannot open the token store", slog.String("error", err.Error()))
 		return 1
+	}
+	if *demo {
+		if err := prepareDemo(ctx, store, toks, *addr, stdout, log); err != nil {
+			log.Error("cannot prepare the demo", slog.String("error", err.Error()))
+			return 1
+		}
 	}
 	srv, err := api.New(api.Options{
 		Addr:            *addr,
