@@ -58,6 +58,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		ids[i] = ServerEventID(stream, &sent[i])
 	}
 	current := int64(-1)
+	racedAt := int64(-2)
 	renewed := false
 	for round := 0; round < maxRounds; round++ {
 		if round > 0 && !sleep(ctx, time.Duration(rand.IntN(2*round+1))*time.Millisecond) {
@@ -89,6 +90,13 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		}
 		res, err := s.send(ctx, stream, current, batch)
 		if errors.Is(err, errRaced) {
+			if current == racedAt && !renewed {
+				// The leader refused a revision our reads still show as the stream's
+				// end twice: we are reading from a lagging node. Reconnect.
+				renewed = true
+				s.conn.renewCurrent()
+			}
+			racedAt = current
 			continue
 		}
 		return res, err

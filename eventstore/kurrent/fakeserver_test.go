@@ -41,6 +41,7 @@ type fakeKurrent struct {
 	appendFail    int   // appends refused unavailable before writing
 	appendLoseAck int   // appends committed, then answered unavailable
 	readFail      int   // reads (not subscriptions) failing unavailable
+	staleReads    int   // stream reads answered as a lagging follower would: without the last event
 	subDrops      []int // successive subscriptions end unavailable after this many events
 	noPosition    bool  // successful appends carry no position
 	appends       int   // append calls received
@@ -326,6 +327,10 @@ func (s *fakeService) Read(req *api.ReadReq, srv api.Streams_ReadServer) error {
 	back := o.ReadDirection == api.ReadReq_Options_Backwards
 	if so := o.GetStream(); so != nil {
 		idxs := f.streams[string(so.StreamIdentifier.StreamName)]
+		if f.staleReads > 0 && len(idxs) > 0 {
+			f.staleReads--
+			idxs = idxs[:len(idxs)-1]
+		}
 		missing = len(idxs) == 0
 		switch {
 		case missing:

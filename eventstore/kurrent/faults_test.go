@@ -245,6 +245,38 @@ func TestStreamBehindTheExpectationReconnectsBeforeRefusing(t *testing.T) {
 	require.NotSame(t, before, s.conn.cur)
 }
 
+// A node that lags behind the leader (where v4.2.0 stays after an election) shows an
+// old end of the stream; the engine reconnects rather than answer from it.
+func TestLaggingReadsAreNotTrusted(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		exp   eventstore.ExpectedVersion
+		stale int
+	}{
+		{"exact: stream looks behind the writer", eventstore.Exact(1), 1},
+		{"any: the leader keeps refusing what the reads show", eventstore.Any(), 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := startFake(t)
+			s := openFake(t, f)
+			st := streamName()
+			_, err := s.Append(tctx(t), st, eventstore.NoStream(), batch(2)...)
+			require.NoError(t, err)
+			before := s.conn.cur
+			f.mu.Lock()
+			f.staleReads = tc.stale
+			f.mu.Unlock()
+			res, err := s.Append(tctx(t), st, tc.exp, sentEvent(2))
+			require.NoError(t, err)
+			require.Equal(t, uint64(2), res.Version)
+			require.NotSame(t, before, s.conn.cur, "reconnected")
+			got, err := s.ReadStream(tctx(t), st, 0, 0)
+			require.NoError(t, err)
+			require.True(t, eventstore.VerifyStream(got).OK, "the chain did not fork")
+		})
+	}
+}
+
 func TestGlobalLogSkipsSystemAndForeignEvents(t *testing.T) {
 	f := startFake(t)
 	s := openFake(t, f)
