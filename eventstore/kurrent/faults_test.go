@@ -1,10 +1,12 @@
 package kurrent
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"sync"
 	"testing"
@@ -16,11 +18,11 @@ import (
 	"github.com/pathway-ledger/ledger/eventstore"
 )
 
-func openFake(t *testing.T, f *fakeKurrent) *Store {
+func openFake(t *testing.T, f *fakeKurrent, opts ...Option) *Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	s, err := Open(ctx, f.url())
+	s, err := Open(ctx, f.url(), opts...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s
@@ -359,6 +361,43 @@ func TestSubscriptionResubscribesAfterServerDrops(t *testing.T) {
 	opened := f.subscriptions
 	f.mu.Unlock()
 	require.Equal(t, 4, opened, "three drops, four subscriptions")
+}
+
+func TestDropsAreLoggedToTheGivenLogger(t *testing.T) {
+	f := startFake(t)
+	var buf syncBuffer
+	s := openFake(t, f, WithLogger(slog.New(slog.NewJSONHandler(&buf, nil))))
+	_, err := s.Append(tctx(t), streamName(), eventstore.NoStream(), batch(2)...)
+	require.NoError(t, err)
+	f.mu.Lock()
+	f.subDrops = []int{1}
+	f.mu.Unlock()
+	sub, err := s.Subscribe(tctx(t), 0)
+	require.NoError(t, err)
+	defer sub.Close()
+	for i := 0; i < 2; i++ {
+		_, err := sub.Recv(tctx(t))
+		require.NoError(t, err)
+	}
+	require.Contains(t, buf.String(), `"msg":"kurrent: $all subscription dropped; resubscribing"`)
+	require.Contains(t, buf.String(), `"component":"kurrent"`)
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 func TestSubscriptionSurvivesANodeRestart(t *testing.T) {

@@ -43,11 +43,24 @@ type Store struct {
 
 var _ eventstore.Store = (*Store)(nil)
 
+// Option adjusts Open.
+type Option func(*options)
+
+type options struct{ log *slog.Logger }
+
+// WithLogger sends the engine's and the client's log lines to l (default:
+// slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
 // Open connects to the cluster a store URL names (kurrentdb://, kurrentdb+discover://,
 // esdb:// or esdb+discover://, with the client's query settings such as tls=false) and
 // waits until it answers a read of $all, retrying while it is unavailable, until ctx
 // ends or ConnectTimeout passes.
-func Open(ctx context.Context, url string) (*Store, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
+	o := options{log: slog.Default()}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	cs, err := ConnectionString(url)
 	if err != nil {
 		return nil, err
@@ -59,7 +72,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if !strings.Contains(strings.ToLower(cs), "maxdiscoverattempts=") {
 		cfg.MaxDiscoverAttempts = defaultDiscoverAttempts
 	}
-	log := slog.Default().With("component", "kurrent")
+	log := o.log.With("component", "kurrent")
 	cfg.Logger = clientLogger(log)
 	c, err := newConn(cfg)
 	if err != nil {
