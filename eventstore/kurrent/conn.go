@@ -2,6 +2,7 @@ package kurrent
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
@@ -30,6 +31,14 @@ type conn struct {
 	cur    *handle
 	closed bool
 }
+
+// maxInFlight bounds the calls on one client. While the client waits for a cluster
+// that is down, each call it holds is a goroutine; past the bound, calls fail at once
+// (transiently) instead of piling up.
+const maxInFlight = 4096
+
+// errSaturated: too many calls are waiting on the client.
+var errSaturated = errors.New("kurrent: too many calls waiting for the cluster")
 
 // handle is one client generation and the calls still using it.
 type handle struct {
@@ -63,6 +72,9 @@ func (c *conn) acquire() (*handle, error) {
 	defer c.mu.Unlock()
 	if c.closed {
 		return nil, eventstore.ErrClosed
+	}
+	if c.cur.refs >= maxInFlight {
+		return nil, errSaturated
 	}
 	c.cur.refs++
 	return c.cur, nil

@@ -107,3 +107,16 @@ func TestClosedConnRefusesCalls(t *testing.T) {
 	require.ErrorIs(t, err, eventstore.ErrClosed)
 	c.close()
 }
+
+func TestCallsBeyondTheBoundFailTransiently(t *testing.T) {
+	c := testConn(t)
+	c.mu.Lock()
+	c.cur.refs = maxInFlight
+	c.mu.Unlock()
+	_, err := within(context.Background(), c, failWith(nil), nil)
+	require.ErrorIs(t, err, errSaturated)
+	require.True(t, transient(err))
+	c.mu.Lock()
+	c.cur.refs = 0
+	c.mu.Unlock()
+}

@@ -40,6 +40,9 @@ func transient(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
+	if errors.Is(err, errSaturated) {
+		return true
+	}
 	if code, ok := esdbCode(err); ok {
 		switch code {
 		case esdb.ErrorUnavailable, esdb.ErrorCodeNotLeader, esdb.ErrorCodeDeadlineExceeded,
