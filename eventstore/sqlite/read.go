@@ -2,68 +2,134 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"unsafe"
 
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/eventstore/sqlite/internal/lite"
 )
 
-type scanner interface{ Scan(dest ...any) error }
-
-func scanEvent(row scanner) (eventstore.Event, error) {
-	var e eventstore.Event
-	var recordedAt string
-	var data []byte
-	err := row.Scan(&e.Position, &e.Stream, &e.StreamVersion, &e.EventID, &e.Type, &e.SchemaVersion,
-		&e.OccurredOn, &recordedAt, &e.Actor.User, &e.Actor.Role, &e.CorrelationID, &e.CausationID,
-		&e.Reason, &data, &e.PrevHash, &e.Hash)
-	if err != nil {
-		return e, err
-	}
-	e.Data = data
-	if e.RecordedAt, err = eventstore.ParseRecordedAt(recordedAt); err != nil {
-		return e, fmt.Errorf("%w: event %d recorded_at %q: %v", eventstore.ErrStorage, e.Position, recordedAt, err)
-	}
-	return e, nil
+// reader is one read-only connection of the pool with its statements.
+type reader struct {
+	conn                     *lite.Conn
+	all, span, stream, exist *lite.Stmt
+	dec                      decoder
 }
 
-func (s *Store) checkOpen() error {
-	if _, closed := s.waitCh(); closed {
-		return eventstore.ErrClosed
+func openReader(path string) (*reader, error) {
+	conn, err := lite.Open(path, true)
+	if err != nil {
+		return nil, err
+	}
+	r := &reader{conn: conn}
+	conn.BusyTimeout(busyTimeoutMS)
+	if err := conn.Exec(fmt.Sprintf(`PRAGMA mmap_size=%d; PRAGMA cache_size=-%d;`, mmapBytes, readerCacheKiB)); err != nil {
+		return nil, errorsJoinClose(err, conn)
+	}
+	for _, st := range []struct {
+		dst **lite.Stmt
+		sql string
+	}{
+		{&r.all, `SELECT ` + columns + ` FROM events WHERE position > ? ORDER BY position LIMIT ?`},
+		{&r.span, `SELECT ` + columns + ` FROM events WHERE position > ? AND position <= ? ORDER BY position`},
+		{&r.stream, `SELECT ` + columns + ` FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`},
+		{&r.exist, `SELECT 1 FROM events WHERE stream = ? LIMIT 1`},
+	} {
+		if *st.dst, err = conn.Prepare(st.sql); err != nil {
+			return nil, errorsJoinClose(err, conn)
+		}
+	}
+	return r, nil
+}
+
+func errorsJoinClose(err error, c *lite.Conn) error {
+	if cerr := c.Close(); cerr != nil {
+		return fmt.Errorf("%w (and closing: %v)", err, cerr)
+	}
+	return err
+}
+
+func (r *reader) close() error { return r.conn.Close() }
+
+// collect steps st to its end and decodes every row.
+func (r *reader) collect(ctx context.Context, st *lite.Stmt, capacity int) ([]eventstore.Event, error) {
+	defer st.Reset()
+	out := make([]eventstore.Event, 0, capacity)
+	for i := 1; ; i++ {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		row, err := st.Step()
+		if err != nil {
+			return nil, storageErr("read", err)
+		}
+		if !row {
+			return out, nil
+		}
+		out = append(out, eventstore.Event{})
+		if err := r.dec.row(st, &out[len(out)-1]); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// fillSpan decodes the events at positions after+1 … after+len(out) into out.
+func (r *reader) fillSpan(ctx context.Context, after uint64, out []eventstore.Event) error {
+	st := r.span
+	if err := bindAll(st, int64(after), int64(after)+int64(len(out))); err != nil {
+		return storageErr("read", err)
+	}
+	defer st.Reset()
+	for i := range out {
+		if i%1024 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		row, err := st.Step()
+		if err != nil {
+			return storageErr("read", err)
+		}
+		if !row {
+			return fmt.Errorf("%w: positions %d to %d hold %d events, want %d", eventstore.ErrStorage, after+1, after+uint64(len(out)), i, len(out))
+		}
+		if err := r.dec.row(st, &out[i]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-func (s *Store) query(ctx context.Context, q string, capacity int, args ...any) ([]eventstore.Event, error) {
-	if err := s.checkOpen(); err != nil {
-		return nil, err
+func (s *Store) withReader(ctx context.Context, fn func(r *reader) error) error {
+	if _, closed := s.waitCh(); closed {
+		return eventstore.ErrClosed
 	}
-	rows, err := s.rdb.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, storageErr("read", err)
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	defer rows.Close()
-	out := make([]eventstore.Event, 0, capacity)
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, storageErr("read", err)
-		}
-		out = append(out, e)
+	var r *reader
+	select {
+	case r = <-s.readers:
+	case <-s.done:
+		return eventstore.ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	if err := rows.Err(); err != nil {
-		return nil, storageErr("read", err)
-	}
-	return out, nil
+	defer func() { s.readers <- r }()
+	return fn(r)
 }
 
-func capFor(limit int) (int, int) {
+// sqlLimit maps the contract's limit (<= 0: all) to SQL's (-1: all) and a capacity
+// for the result, bounded by what can exist.
+func sqlLimit(limit int, atMost uint64) (int64, int) {
+	c := min(atMost, 4096)
 	if limit <= 0 {
-		return -1, 64
+		return -1, int(c)
 	}
-	if limit > 4096 {
-		return limit, 4096
-	}
-	return limit, limit
+	return int64(limit), int(min(uint64(limit), c))
 }
 
 // ReadStream implements eventstore.Reader.
@@ -71,29 +137,199 @@ func (s *Store) ReadStream(ctx context.Context, stream string, fromVersion uint6
 	if err := eventstore.ValidateStream(stream); err != nil {
 		return nil, err
 	}
-	lim, c := capFor(limit)
-	evs, err := s.query(ctx, `SELECT `+columns+` FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`,
-		c, stream, fromVersion, lim)
+	var out []eventstore.Event
+	err := s.withReader(ctx, func(r *reader) error {
+		lim, c := sqlLimit(limit, 256)
+		st := r.stream
+		if err := bindAll(st, stream, int64(fromVersion), lim); err != nil {
+			return storageErr("read", err)
+		}
+		var err error
+		if out, err = r.collect(ctx, st, c); err != nil || len(out) > 0 {
+			return err
+		}
+		if fromVersion > 0 {
+			ok, err := r.exists(stream)
+			if err != nil || ok {
+				return err
+			}
+		}
+		return fmt.Errorf("%w: %s", eventstore.ErrStreamNotFound, stream)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if len(evs) == 0 && fromVersion == 0 {
-		return nil, fmt.Errorf("%w: %s", eventstore.ErrStreamNotFound, stream)
-	}
-	if len(evs) == 0 {
-		var n int
-		if err := s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM events WHERE stream = ? LIMIT 1)`, stream).Scan(&n); err != nil {
-			return nil, storageErr("read", err)
-		}
-		if n == 0 {
-			return nil, fmt.Errorf("%w: %s", eventstore.ErrStreamNotFound, stream)
-		}
-	}
-	return evs, nil
+	return out, nil
 }
+
+func (r *reader) exists(stream string) (bool, error) {
+	defer r.exist.Reset()
+	if err := r.exist.BindText(1, stream); err != nil {
+		return false, storageErr("read", err)
+	}
+	row, err := r.exist.Step()
+	if err != nil {
+		return false, storageErr("read", err)
+	}
+	return row, nil
+}
+
+// splitAt is the smallest read split across two connections: positions are
+// gap-free, so a page of committed events can be read as two halves at once, one
+// core each.
+const splitAt = 2048
+
+var noSplit bool
 
 // ReadAll implements eventstore.Reader.
 func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventstore.Event, error) {
-	lim, c := capFor(limit)
-	return s.query(ctx, `SELECT `+columns+` FROM events WHERE position > ? ORDER BY position LIMIT ?`, c, after, lim)
+	var out []eventstore.Event
+	err := s.withReader(ctx, func(r *reader) error {
+		s.mu.Lock()
+		head := s.head
+		s.mu.Unlock()
+		var avail uint64
+		if head > after {
+			avail = head - after
+		}
+		n := avail
+		if limit > 0 {
+			n = min(n, uint64(limit))
+		}
+		if n >= splitAt && !noSplit {
+			if r2 := s.idleReader(); r2 != nil {
+				out = make([]eventstore.Event, n)
+				return s.readSplit(ctx, r, r2, after, out)
+			}
+		}
+		lim, c := sqlLimit(limit, avail)
+		if err := bindAll(r.all, int64(after), lim); err != nil {
+			return storageErr("read", err)
+		}
+		var err error
+		out, err = r.collect(ctx, r.all, c)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// idleReader takes a second connection only if one is free right now.
+func (s *Store) idleReader() *reader {
+	select {
+	case r := <-s.readers:
+		return r
+	default:
+		return nil
+	}
+}
+
+// readSplit reads the committed events after+1 … after+len(out): the second half on
+// r2 in its own goroutine, the first half here.
+func (s *Store) readSplit(ctx context.Context, r, r2 *reader, after uint64, out []eventstore.Event) error {
+	half := len(out) / 2
+	done := make(chan error, 1)
+	go func() {
+		done <- r2.fillSpan(ctx, after+uint64(half), out[half:])
+		s.readers <- r2
+	}()
+	err := r.fillSpan(ctx, after, out[:half])
+	return errors.Join(err, <-done)
+}
+
+// bindAll binds text and integer parameters in order.
+func bindAll(st *lite.Stmt, args ...any) error {
+	for i, a := range args {
+		var err error
+		switch v := a.(type) {
+		case string:
+			err = st.BindText(i+1, v)
+		case int64:
+			err = st.BindInt64(i+1, v)
+		default:
+			panic(fmt.Sprintf("bindAll: unsupported %T", a))
+		}
+		if err != nil {
+			st.Reset()
+			return err
+		}
+	}
+	return nil
+}
+
+// decoder turns rows into envelopes. The strings a consumer is likely to keep as
+// map keys own their memory: stream (interned when it repeats, as type, dates and
+// actor are) and event_id. The rest of an event's bytes (correlation, causation,
+// reason, hashes, data) share one allocation, which lives as long as any of them.
+type decoder struct {
+	intern map[string]string
+	last   [colHash + 1]string // the previous row's value of each interned column
+}
+
+// internLimit bounds the distinct values each connection remembers.
+const internLimit = 4096
+
+func (d *decoder) shared(col int, b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if d.last[col] == string(b) {
+		return d.last[col]
+	}
+	if s, ok := d.intern[string(b)]; ok {
+		d.last[col] = s
+		return s
+	}
+	s := string(b)
+	if d.intern == nil {
+		d.intern = make(map[string]string)
+	}
+	if len(d.intern) < internLimit {
+		d.intern[s] = s
+	}
+	d.last[col] = s
+	return s
+}
+
+var ownColumns = [...]int{colCorrelation, colCausation, colReason, colPrevHash, colHash, colData}
+
+func (d *decoder) row(st *lite.Stmt, e *eventstore.Event) error {
+	e.Position = uint64(st.Int64(colPosition))
+	e.StreamVersion = uint64(st.Int64(colVersion))
+	e.SchemaVersion = int(st.Int64(colSchemaVersion))
+	at := st.Bytes(colRecordedAt)
+	var err error
+	if e.RecordedAt, err = eventstore.ParseRecordedAt(unsafe.String(unsafe.SliceData(at), len(at))); err != nil {
+		// Parse again from a copy: the first error refers to SQLite's memory.
+		_, err = eventstore.ParseRecordedAt(string(at))
+		return fmt.Errorf("%w: event at position %d: recorded_at: %w", eventstore.ErrStorage, e.Position, err)
+	}
+	e.Stream = d.shared(colStream, st.Bytes(colStream))
+	e.EventID = string(st.Bytes(colEventID))
+	e.Type = d.shared(colType, st.Bytes(colType))
+	e.OccurredOn = d.shared(colOccurredOn, st.Bytes(colOccurredOn))
+	e.Actor.User = d.shared(colActorUser, st.Bytes(colActorUser))
+	e.Actor.Role = d.shared(colActorRole, st.Bytes(colActorRole))
+	var views [len(ownColumns)][]byte
+	n := 0
+	for i, c := range ownColumns {
+		views[i] = st.Bytes(c)
+		n += len(views[i])
+	}
+	buf := make([]byte, n)
+	var strs [len(ownColumns) - 1]string
+	off := 0
+	for i, v := range views {
+		copy(buf[off:], v)
+		if i < len(strs) && len(v) > 0 {
+			strs[i] = unsafe.String(&buf[off], len(v))
+		}
+		off += len(v)
+	}
+	e.CorrelationID, e.CausationID, e.Reason, e.PrevHash, e.Hash = strs[0], strs[1], strs[2], strs[3], strs[4]
+	data := len(views[len(views)-1])
+	e.Data = buf[n-data : n : n]
+	return nil
 }

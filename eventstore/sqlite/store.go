@@ -1,35 +1,46 @@
 // Package sqlite is the default embedded event store: one data folder holding one
-// SQLite database in WAL mode with synchronous=FULL, written by a single connection
-// behind a group committer, read through a pool of read-only connections.
+// SQLite database (DatabaseFile) in WAL mode with synchronous=FULL.
+//
+// One connection writes, owned by a group committer: appends that arrive while a
+// commit is being made durable wait in a queue and are committed together in the next
+// transaction, one fsync for all of them. Reads go through a small pool of read-only
+// connections that map the file into memory; a checkpointer copies the WAL into the
+// database file from its own connection, so no append waits for a checkpoint. The
+// process holds an exclusive flock on LockFile for its life: a second ledger on the
+// same folder gets eventstore.ErrLocked, while auditors may still read the file with
+// the sqlite3 tool (see the README).
 package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver (pure Go)
+	msqlite "modernc.org/sqlite"
 
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/eventstore/sqlite/internal/lite"
 )
 
-// DatabaseFile and LockFile are the names inside the data folder.
+// DatabaseFile and LockFile are the names inside the data folder; SQLite keeps its
+// WAL and shared-memory index beside the database (ledger.db-wal, ledger.db-shm).
 const (
 	DatabaseFile = "ledger.db"
 	LockFile     = "ledger.lock"
 )
 
 type options struct {
-	maxPageCount    int
-	checkpointEvery time.Duration
-	maxBatch        int
-	now             func() time.Time
+	maxPageCount     int
+	checkpointEvery  time.Duration
+	maxGroupAppends  int
+	maxGroupBytes    int
+	readers          int
+	now              func() time.Time
+	readOnlyDatabase bool
 }
 
 // Option tunes a store.
@@ -48,101 +59,120 @@ func WithCheckpointInterval(d time.Duration) Option {
 // WithClock replaces the clock that stamps recorded_at (tests of knowledge time).
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
+// withReadOnlyDatabase opens the writer connection read-only: what SQLite sees when
+// the folder or file has become read-only under a running ledger.
+func withReadOnlyDatabase() Option { return func(o *options) { o.readOnlyDatabase = true } }
+
+// Pragmas of every connection, and of the writer. The page cache of the writer holds
+// the B-tree pages appends touch (the tails of the table and of the event_id index,
+// and stream heads); readers map the file and keep little of their own.
+const (
+	pageSize         = 4096
+	busyTimeoutMS    = 10000
+	writerCacheKiB   = 16 << 10
+	readerCacheKiB   = 4 << 10
+	mmapBytes        = 1 << 31
+	walSizeLimit     = 64 << 20
+	defaultReaders   = 4
+	defaultMaxGroup  = 512
+	defaultGroupSize = 32 << 20
+)
+
 // Store is the embedded engine. It is safe for concurrent use.
 type Store struct {
-	dir    string
-	opts   options
-	lock   *folderLock
-	wdb    *sql.DB // exactly one connection: the single writer
-	wconn  *sql.Conn
-	rdb    *sql.DB // read-only pool
-	cdb    *sql.DB // the checkpointer's own connection, off the append path
-	stmts  writerStmts
-	reqs   chan *appendReq
-	done   chan struct{}
-	wg     sync.WaitGroup
-	sendMu sync.RWMutex // held shared while queueing an append, exclusively by Close
-	mu     sync.Mutex   // guards head, notify, closed
-	head   uint64       // last committed position
-	notify chan struct{}
-	closed bool
+	dir     string
+	opts    options
+	lock    *folderLock
+	w       *writer      // used only by the writer goroutine once open
+	ckpt    *lite.Conn   // used only by the checkpointer goroutine once open
+	readers chan *reader // idle read connections
+	nread   int
+	reqs    chan *appendReq
+	done    chan struct{}
+	wg      sync.WaitGroup
+	sendMu  sync.RWMutex // held shared while queueing an append, exclusively by Close
+	mu      sync.Mutex   // guards head, notify, closed
+	head    uint64       // last committed position
+	notify  chan struct{}
+	closed  bool
 }
 
 var _ eventstore.Store = (*Store)(nil)
 
-func dsn(path string, pragmas ...string) string {
-	q := url.Values{}
-	for _, p := range pragmas {
-		q.Add("_pragma", p)
-	}
-	return "file:" + path + "?" + q.Encode()
-}
-
 // Open opens (creating if needed) the store in dir and takes the folder lock.
 func Open(dir string, opt ...Option) (*Store, error) {
-	o := options{checkpointEvery: time.Second, maxBatch: 512, now: time.Now}
+	o := options{checkpointEvery: time.Second, maxGroupAppends: defaultMaxGroup,
+		maxGroupBytes: defaultGroupSize, readers: defaultReaders, now: time.Now}
 	for _, f := range opt {
 		f(&o)
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("%w: create data folder: %v", eventstore.ErrStorage, err)
+		return nil, fmt.Errorf("%w: create data folder: %w", eventstore.ErrStorage, err)
 	}
 	lock, err := lockFolder(dir)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dir: dir, opts: o, lock: lock, reqs: make(chan *appendReq, 1024),
+	// SQLite's own Linux builds commit with fdatasync; the transpiled library
+	// defaults to fsync, which also flushes timestamps. The switch is process-wide.
+	_, _ = msqlite.Fdatasync(true)
+	s := &Store{dir: dir, opts: o, lock: lock, reqs: make(chan *appendReq, 4096),
 		done: make(chan struct{}), notify: make(chan struct{})}
 	if err := s.open(); err != nil {
-		s.closeDBs()
+		s.closeConns()
 		lock.release()
 		return nil, err
 	}
 	s.wg.Add(2)
-	go s.writer()
-	go s.checkpointer()
+	go s.writeLoop()
+	go s.checkpointLoop()
 	return s, nil
 }
 
 func (s *Store) open() error {
-	path := filepath.Join(s.dir, DatabaseFile)
-	pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)",
-		"wal_autocheckpoint(0)", "cache_size(-65536)", "temp_store(MEMORY)"}
+	path := s.Path()
+	conn, err := lite.Open(path, s.opts.readOnlyDatabase)
+	if err != nil {
+		return storageErr("open database", err)
+	}
+	s.w = &writer{conn: conn}
+	conn.BusyTimeout(busyTimeoutMS)
+	pragmas := fmt.Sprintf(`PRAGMA page_size=%d; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+		PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=%d; PRAGMA cache_size=-%d;
+		PRAGMA temp_store=MEMORY;`, pageSize, walSizeLimit, writerCacheKiB)
 	if s.opts.maxPageCount > 0 {
-		pragmas = append(pragmas, fmt.Sprintf("max_page_count(%d)", s.opts.maxPageCount))
+		pragmas += fmt.Sprintf(" PRAGMA max_page_count=%d;", s.opts.maxPageCount)
 	}
-	var err error
-	if s.wdb, err = sql.Open("sqlite", dsn(path, pragmas...)); err != nil {
-		return storageErr("open database", err)
+	if err := conn.Exec(pragmas); err != nil {
+		return storageErr("configure database", err)
 	}
-	s.wdb.SetMaxOpenConns(1)
-	ctx := context.Background()
-	if s.wconn, err = s.wdb.Conn(ctx); err != nil {
-		return storageErr("open database", err)
-	}
-	if _, err = s.wconn.ExecContext(ctx, schema); err != nil {
+	if err := conn.Exec(schema); err != nil {
 		return storageErr("create schema", err)
 	}
-	if err = s.wconn.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) FROM events`).Scan(&s.head); err != nil {
-		return storageErr("read head", err)
-	}
-	if err = s.prepare(ctx); err != nil {
+	if err := s.w.prepare(); err != nil {
 		return storageErr("prepare statements", err)
 	}
-	if s.rdb, err = sql.Open("sqlite", dsn(path, "busy_timeout(10000)", "query_only(1)", "cache_size(-32768)", "mmap_size(4294967296)")); err != nil {
-		return storageErr("open readers", err)
+	if s.head, err = s.w.lastPosition(); err != nil {
+		return storageErr("read head", err)
 	}
-	s.rdb.SetMaxOpenConns(8)
-	s.rdb.SetMaxIdleConns(8)
-	if s.cdb, err = sql.Open("sqlite", dsn(path, "busy_timeout(10000)")); err != nil {
+	s.readers = make(chan *reader, s.opts.readers)
+	for range s.opts.readers {
+		r, err := openReader(path)
+		if err != nil {
+			return storageErr("open reader", err)
+		}
+		s.readers <- r
+		s.nread++
+	}
+	if s.ckpt, err = lite.Open(path, false); err != nil {
 		return storageErr("open checkpointer", err)
 	}
-	s.cdb.SetMaxOpenConns(1)
+	s.ckpt.BusyTimeout(busyTimeoutMS)
 	return nil
 }
 
 func storageErr(what string, err error) error {
-	return fmt.Errorf("%w: %s: %v", eventstore.ErrStorage, what, err)
+	return fmt.Errorf("%w: %s: %w", eventstore.ErrStorage, what, err)
 }
 
 // Path is the database file, for auditors and tools.
@@ -173,8 +203,8 @@ func (s *Store) published(head uint64) {
 	s.mu.Unlock()
 }
 
-// Close stops accepting appends, finishes those already acknowledged for writing,
-// checkpoints and releases the folder.
+// Close stops accepting appends, commits those already queued, waits for reads in
+// progress, checkpoints the WAL into the database file and releases the folder.
 func (s *Store) Close() error {
 	s.sendMu.Lock()
 	s.mu.Lock()
@@ -190,44 +220,49 @@ func (s *Store) Close() error {
 	s.sendMu.Unlock()
 	close(s.done)
 	s.wg.Wait()
-	var err error
-	if s.wconn != nil {
-		_, err = s.wconn.ExecContext(context.Background(), `PRAGMA wal_checkpoint(TRUNCATE)`)
-	}
-	err = errors.Join(err, s.closeDBs())
+	err := s.closeConns()
 	s.lock.release()
 	return err
 }
 
-func (s *Store) closeDBs() error {
+// closeConns closes the readers and the checkpointer first, so that the writer is
+// the last connection and leaves a checkpointed database file behind.
+func (s *Store) closeConns() error {
 	var errs []error
-	s.stmts.close()
-	if s.wconn != nil {
-		errs = append(errs, s.wconn.Close())
+	for ; s.nread > 0; s.nread-- {
+		errs = append(errs, (<-s.readers).close())
 	}
-	if s.wdb != nil {
-		errs = append(errs, s.wdb.Close())
-	}
-	if s.rdb != nil {
-		errs = append(errs, s.rdb.Close())
-	}
-	if s.cdb != nil {
-		errs = append(errs, s.cdb.Close())
+	errs = append(errs, s.ckpt.Close())
+	if s.w != nil && s.w.conn != nil {
+		if s.w.ready {
+			errs = append(errs, s.w.conn.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`))
+		}
+		errs = append(errs, s.w.conn.Close())
 	}
 	return errors.Join(errs...)
 }
 
-func (s *Store) checkpointer() {
+func (s *Store) checkpointLoop() {
 	defer s.wg.Done()
 	t := time.NewTicker(s.opts.checkpointEvery)
 	defer t.Stop()
+	var done uint64
 	for {
 		select {
 		case <-s.done:
 			return
 		case <-t.C:
-			// PASSIVE never blocks the writer; it copies what no reader still needs.
-			_, _ = s.cdb.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
+			s.mu.Lock()
+			head := s.head
+			s.mu.Unlock()
+			if head == done {
+				continue
+			}
+			// PASSIVE never waits for the writer or readers; frames a reader still
+			// needs are copied next time.
+			if err := s.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err == nil {
+				done = head
+			}
 		}
 	}
 }

@@ -20,8 +20,8 @@ type subscription struct {
 // for commits. Positions are assigned by the single writer in commit order and
 // published after the commit, so reading "after the last seen position" never skips.
 func (s *Store) Subscribe(ctx context.Context, after uint64) (eventstore.Subscription, error) {
-	if err := s.checkOpen(); err != nil {
-		return nil, err
+	if _, closed := s.waitCh(); closed {
+		return nil, eventstore.ErrClosed
 	}
 	return &subscription{s: s, after: after, closed: make(chan struct{})}, nil
 }
