@@ -115,6 +115,28 @@ func TestPrepareRejectsBadInput(t *testing.T) {
 	}
 }
 
+func TestPrepareLimitsAWholeAppend(t *testing.T) {
+	big := json.RawMessage(`"` + strings.Repeat("x", MaxDataBytes-2) + `"`)
+	events := make([]EventData, MaxAppendBytes/MaxDataBytes+1)
+	for i := range events {
+		events[i] = sample("")
+		events[i].Data = big
+	}
+	_, err := Prepare("s", events)
+	var ie *InvalidEventError
+	require.True(t, errors.As(err, &ie))
+	require.Equal(t, "events", ie.Field)
+	_, err = Prepare("s", events[:len(events)-1])
+	require.NoError(t, err, "exactly MaxAppendBytes is allowed")
+
+	_, err = Prepare("s", nil)
+	require.ErrorIs(t, err, ErrInvalidEvent)
+	d := sample("0190b6d4-0000-7000-8000-000000000001")
+	_, err = Prepare("s", []EventData{d, d})
+	require.True(t, errors.As(err, &ie))
+	require.Equal(t, "event_id", ie.Field, "an id repeated within one append")
+}
+
 func TestPrepareAssignsV7IDs(t *testing.T) {
 	d := sample("")
 	out, err := Prepare("s", []EventData{d, d})

@@ -17,6 +17,7 @@ const (
 	MaxMetadataBytes   = 4096 // each of actor user/role, correlation, causation, reason
 	MaxDataBytes       = 4 << 20
 	MaxEventsPerAppend = 10000
+	MaxAppendBytes     = 64 << 20 // the data of all events of one append together
 )
 
 // ValidateStream checks a stream name: non-empty, valid UTF-8, at most 256 bytes, and
@@ -49,6 +50,7 @@ func Prepare(stream string, events []EventData) ([]EventData, error) {
 	}
 	out := make([]EventData, len(events))
 	seen := make(map[string]struct{}, len(events))
+	total := 0
 	for i, e := range events {
 		if e.EventID == "" {
 			id, err := uuid.NewV7()
@@ -64,6 +66,9 @@ func Prepare(stream string, events []EventData) ([]EventData, error) {
 			return nil, &InvalidEventError{Field: "event_id", Rule: "repeated within one append"}
 		}
 		seen[e.EventID] = struct{}{}
+		if total += len(e.Data); total > MaxAppendBytes {
+			return nil, &InvalidEventError{Field: "events", Rule: fmt.Sprintf("at most %d bytes of data per append", MaxAppendBytes)}
+		}
 		out[i] = e
 	}
 	return out, nil
