@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -51,6 +52,8 @@ func testLargeEvents(t *testing.T, h Harness) {
 	require.JSONEq(t, string(payload), string(got[0].Data))
 }
 
+// 10,000 streams written by 16 concurrent writers: each holds its one event at
+// version 0, the global log holds each exactly once, and any stream reads back.
 func testManyStreams(t *testing.T, h Harness) {
 	if testing.Short() {
 		t.Skip("10,000 streams: not in -short")
@@ -58,18 +61,34 @@ func testManyStreams(t *testing.T, h Harness) {
 	s := open(t, h)
 	p := prefix()
 	start := headOf(t, s)
-	const streams = 10000
-	for i := 0; i < streams; i++ {
-		_, err := s.Append(ctx(t), fmt.Sprintf("%s-%05d", p, i), eventstore.NoStream(), ev("Many", i))
-		require.NoError(t, err)
+	const streams, writers = 10000, 16
+	name := func(i int) string { return fmt.Sprintf("%s-%05d", p, i) }
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < streams; i += writers {
+				if _, err := s.Append(ctx(t), name(i), eventstore.NoStream(), ev("Many", i)); err != nil {
+					t.Errorf("stream %d: %v", i, err)
+					return
+				}
+			}
+		}(w)
 	}
+	wg.Wait()
 	all := own(t, s, start, p)
 	require.Len(t, all, streams)
-	for i, e := range all {
-		require.Equal(t, fmt.Sprintf("%s-%05d", p, i), e.Stream)
+	seen := make(map[string]bool, streams)
+	for _, e := range all {
+		require.False(t, seen[e.Stream], "%s twice", e.Stream)
+		seen[e.Stream] = true
 		require.Equal(t, uint64(0), e.StreamVersion)
 	}
-	got, err := s.ReadStream(ctx(t), fmt.Sprintf("%s-%05d", p, 7777), 0, 0)
-	require.NoError(t, err)
-	require.Len(t, got, 1)
+	for _, i := range []int{0, 1, 4999, 7777, streams - 1} {
+		got, err := s.ReadStream(ctx(t), name(i), 0, 0)
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		require.JSONEq(t, fmt.Sprintf(`{"n":%d,"note":"contract suite"}`, i), string(got[0].Data))
+	}
 }
