@@ -28,6 +28,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if err != nil {
 		return eventstore.AppendResult{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return eventstore.AppendResult{}, err
+	}
 	req := &appendReq{stream: stream, expected: expected, events: prepared, res: make(chan appendRes, 1)}
 	for i := range prepared {
 		req.bytes += len(prepared[i].Data)

@@ -143,7 +143,7 @@ var (
 // readStore opens a log of readAllEvents ~300-byte events, written once per test
 // process in batches of 1000 and checkpointed into the database file (the state a
 // running ledger's log is in), closed and reopened so the reads start cold.
-func readStore(b *testing.B) *Store {
+func readStore(b *testing.B, opts ...Option) *Store {
 	readOnce.Do(func() {
 		if readDir, readError = os.MkdirTemp("", "ledger-bench-read-"); readError != nil {
 			return
@@ -166,7 +166,7 @@ func readStore(b *testing.B) *Store {
 	if readError != nil {
 		b.Fatal(readError)
 	}
-	s, err := Open(readDir)
+	s, err := Open(readDir, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -243,14 +243,13 @@ func BenchmarkReadAllRaw(b *testing.B) {
 
 // BenchmarkReadAll: the global log read back into envelopes (eventstore.Event) in
 // pages of 4096, the projection rebuild path; b.N counts events.
-func BenchmarkReadAllNoSplit(b *testing.B) {
-	noSplit = true
-	defer func() { noSplit = false }()
-	BenchmarkReadAll(b)
-}
+func BenchmarkReadAll(b *testing.B) { benchmarkReadAll(b) }
 
-func BenchmarkReadAll(b *testing.B) {
-	s := readStore(b)
+// BenchmarkReadAllNoSplit: the same pages, each read on one connection.
+func BenchmarkReadAllNoSplit(b *testing.B) { benchmarkReadAll(b, withoutSplitReads()) }
+
+func benchmarkReadAll(b *testing.B, opts ...Option) {
+	s := readStore(b, opts...)
 	ctx := context.Background()
 	b.ResetTimer()
 	cpu0 := cpuTime()

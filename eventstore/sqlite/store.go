@@ -41,6 +41,7 @@ type options struct {
 	readers          int
 	now              func() time.Time
 	readOnlyDatabase bool
+	noSplitReads     bool
 }
 
 // Option tunes a store.
@@ -62,6 +63,9 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // withReadOnlyDatabase opens the writer connection read-only: what SQLite sees when
 // the folder or file has become read-only under a running ledger.
 func withReadOnlyDatabase() Option { return func(o *options) { o.readOnlyDatabase = true } }
+
+// withoutSplitReads reads every page on one connection (benchmarks compare).
+func withoutSplitReads() Option { return func(o *options) { o.noSplitReads = true } }
 
 // Pragmas of every connection, and of the writer. The page cache of the writer holds
 // the B-tree pages appends touch (the tails of the table and of the event_id index,
