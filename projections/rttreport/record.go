@@ -19,6 +19,9 @@ type Period struct {
 	Nullified bool
 	// Admitted marks a stop by admitted treatment (Part 1A); other stops are Part 1B.
 	Admitted bool
+	// Transferred: the period left for another provider on StoppedOn; it is
+	// incomplete here until then and never completed here.
+	Transferred bool
 	// DTA intervals: a decision to admit open from DTAFrom until DTAUntil (exclusive),
 	// HasDTAUntil false while it is still open. Part 2A counts the incomplete periods
 	// with a DTA open on the census date.
@@ -45,5 +48,5 @@ func (p *Period) dtaOpenOn(census rtt.Date) bool {
 }
 
 func (p *Period) completedIn(from, census rtt.Date) bool {
-	return !p.Nullified && p.Stopped && !p.StoppedOn.Before(from) && !p.StoppedOn.After(census)
+	return !p.Nullified && !p.Transferred && p.Stopped && !p.StoppedOn.Before(from) && !p.StoppedOn.After(census)
 }
