@@ -144,6 +144,13 @@ func (b *builder) outpatients(sp specialty, received rtt.Date) {
 		b.do(pathway.RecordActivity{OccurredOn: on, Kind: "outpatient_follow_up", RTTStatus: status})
 	case x < 0.30+sp.admitRate:
 		b.admitted(sp, on)
+	default: // more outpatient work, then treatment or discharge once its date has come
+		later := on.AddDays(b.days(28, 150))
+		status := "30"
+		if b.chance(0.4) {
+			status = "34"
+		}
+		b.do(pathway.RecordActivity{OccurredOn: later, Kind: "outpatient_follow_up", RTTStatus: status})
 	}
 }
 
