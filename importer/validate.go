@@ -159,7 +159,10 @@ func (v *rowChecker) waitingList(r *Row, cell func(col) string, received rtt.Dat
 	} else {
 		r.Priority = p
 	}
-	dta, dtaOK := v.date(colDecisionToAdmitOn, cell(colDecisionToAdmitOn), true)
+	if cell(colDecisionToAdmitOn) == "" {
+		v.refuse(colDecisionToAdmitOn, "", RuleRequired, "is required when list_type is given")
+	}
+	dta, dtaOK := v.date(colDecisionToAdmitOn, cell(colDecisionToAdmitOn), false)
 	if dtaOK {
 		if receivedOK && dta.Before(received) {
 			v.refuse(colDecisionToAdmitOn, cell(colDecisionToAdmitOn), RuleDateBeforeReferral,
