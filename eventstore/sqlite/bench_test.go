@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -51,6 +52,14 @@ func report(b *testing.B, events int, cpu0 time.Duration) {
 	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/1e3/float64(events), "cpu-µs/event")
 }
 
+// reportGroups records how many events each durable commit carried on average.
+func reportGroups(b *testing.B, s *Store) {
+	st := s.Stats()
+	if st.Commits > 0 {
+		b.ReportMetric(float64(st.Events)/float64(st.Commits), "events/commit")
+	}
+}
+
 func reportLatency(b *testing.B, lat []time.Duration) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	if len(lat) == 0 {
@@ -58,6 +67,32 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 	}
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkFileFdatasync is the machine's floor for a durable single write: ~300
+// bytes appended to a plain file and fdatasync'd, no database at all.
+func BenchmarkFileFdatasync(b *testing.B) {
+	f, err := os.OpenFile(filepath.Join(b.TempDir(), "floor"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := f.Write(benchPayload); err != nil {
+			b.Fatal(err)
+		}
+		if err := syscall.Fdatasync(int(f.Fd())); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	report(b, b.N, cpu0)
+	reportLatency(b, lat)
 }
 
 // BenchmarkAppendSingle: one durable append at a time.
@@ -111,6 +146,7 @@ func BenchmarkAppend16Writers(b *testing.B) {
 	b.StopTimer()
 	report(b, b.N, cpu0)
 	reportLatency(b, lat)
+	reportGroups(b, s)
 }
 
 // BenchmarkAppendBatch100: appends of 100 events each; b.N counts events.

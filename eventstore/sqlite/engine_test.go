@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -232,4 +233,33 @@ func TestAuditorsReadTheFileWithSqlite3(t *testing.T) {
 
 	out, err = exec.Command(bin, "-readonly", s.Path(), `INSERT INTO ledger_meta VALUES ('x', 'y')`).CombinedOutput()
 	require.Error(t, err, "a read-only session cannot write: %s", out)
+}
+
+// A row inserted by hand through SQLite (the triggers accept it: next position, next
+// version) does not wedge the writer, which moves past it; Verify reports the row.
+func TestARowInsertedByHandIsPassedAndReported(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	_, err = s.Append(ctx, "pathway-h", eventstore.NoStream(), data(0))
+	require.NoError(t, err)
+
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, DatabaseFile))
+	require.NoError(t, err)
+	defer db.Close()
+	forged := uuid.NewString()
+	_, err = db.Exec(`INSERT INTO events (`+columns+`) VALUES (2,'pathway-h',1,?,'T',1,'2025-01-06','2025-01-06T00:00:00.000000Z','x','admin','','','','{}','',?)`,
+		forged, strings.Repeat("0", 64))
+	require.NoError(t, err)
+
+	r, err := s.Append(ctx, "pathway-h", eventstore.Any(), data(1))
+	require.NoError(t, err, "the writer moves past the row")
+	require.Equal(t, eventstore.AppendResult{Version: 2, Position: 3}, r)
+	rep, err := eventstore.Verify(ctx, s, nil)
+	require.NoError(t, err)
+	require.False(t, rep.OK)
+	require.Len(t, rep.Failures, 1)
+	require.Equal(t, forged, rep.Failures[0].EventID)
 }

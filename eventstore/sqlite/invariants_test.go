@@ -137,3 +137,20 @@ func TestLargePagesReadWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestStatsCountDurableWork(t *testing.T) {
+	s, err := Open(t.TempDir())
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	two := []eventstore.EventData{data(1), data(2)}
+	_, err = s.Append(ctx, "pathway-s", eventstore.NoStream(), data(0))
+	require.NoError(t, err)
+	_, err = s.Append(ctx, "pathway-s", eventstore.Exact(0), two...)
+	require.NoError(t, err)
+	_, err = s.Append(ctx, "pathway-s", eventstore.Exact(0), data(3))
+	require.ErrorIs(t, err, eventstore.ErrWrongExpectedVersion)
+	_, err = s.Append(ctx, "pathway-s", eventstore.Exact(0), two...)
+	require.NoError(t, err, "an idempotent retry")
+	require.Equal(t, Stats{Commits: 2, Appends: 2, Events: 3}, s.Stats(), "refusals and retries write nothing")
+}

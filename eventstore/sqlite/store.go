@@ -99,6 +99,7 @@ type Store struct {
 	head    uint64       // last committed position
 	notify  chan struct{}
 	closed  bool
+	stats   counters
 }
 
 var _ eventstore.Store = (*Store)(nil)

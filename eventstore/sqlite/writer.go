@@ -18,7 +18,16 @@ type writer struct {
 	head, byID, last                *lite.Stmt
 	ready                           bool
 	dec                             decoder
+	// heads remembers committed stream heads, so an append to a stream written
+	// recently needs no lookup. Only this writer writes the file (the folder lock);
+	// the cache is dropped after any failed transaction, so even a row inserted by
+	// hand through sqlite3 costs one failed transaction, not a stuck stream.
+	heads map[string]streamHead
 }
+
+// maxCachedHeads bounds the head cache (about 150 bytes an entry); a full cache is
+// dropped and refilled by the streams written next.
+const maxCachedHeads = 65536
 
 func (w *writer) prepare() error {
 	stmts := []struct {
@@ -88,10 +97,17 @@ func (w *writer) run(group []*appendReq, head uint64, now time.Time) ([]appendRe
 		w.abort()
 		return nil, start, storageErr("commit", err)
 	}
+	if w.heads == nil || len(w.heads)+len(heads) > maxCachedHeads {
+		w.heads = make(map[string]streamHead, len(heads))
+	}
+	for stream, h := range heads {
+		w.heads[stream] = h
+	}
 	return results, head, nil
 }
 
 func (w *writer) abort() {
+	w.heads = nil
 	if w.conn.InTransaction() {
 		_ = w.rollback.Exec()
 	}
@@ -103,6 +119,9 @@ func (w *writer) apply(r *appendReq, head *uint64, now time.Time, recordedAt str
 		return res, err
 	}
 	h, ok := heads[r.stream]
+	if !ok {
+		h, ok = w.heads[r.stream]
+	}
 	if !ok {
 		var err error
 		if h, err = w.streamHead(r.stream); err != nil {
