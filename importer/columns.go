@@ -67,9 +67,10 @@ func Columns() []Column { return append([]Column(nil), columns[:]...) }
 // copied from the documentation's required marker.
 func normaliseHeader(s string) string {
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "*"))
-	s = strings.ToLower(s)
-	return strings.NewReplacer(" ", "_", "-", "_").Replace(s)
+	return underscores.Replace(strings.ToLower(s))
 }
+
+var underscores = strings.NewReplacer(" ", "_", "-", "_")
 
 var columnByName = func() map[string]col {
 	m := make(map[string]col, numCols)

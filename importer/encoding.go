@@ -40,7 +40,10 @@ var boms = []struct {
 
 func (t *textReader) start() error {
 	t.started = true
-	head, _ := t.br.Peek(64)
+	head, err := t.br.Peek(64)
+	if err != nil && err != io.EOF {
+		return err // Peek hands a read error over once: it must not be dropped
+	}
 	if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
 		_, _ = t.br.Discard(3)
 		return nil

@@ -3,12 +3,17 @@ package importer
 import (
 	"bytes"
 	"encoding/csv"
-	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/pathway-ledger/ledger/rtt"
 )
+
+// tb is what the helpers need, met by *testing.T, *testing.B, *testing.F and *rapid.T.
+type tb interface {
+	require.TestingT
+	Helper()
+}
 
 var testAsOf = rtt.MustParseDate("2025-06-01")
 
@@ -39,7 +44,7 @@ func with(row map[string]string, kv ...string) map[string]string {
 }
 
 // csvOf writes the documented header and rows (in that column order) as CSV.
-func csvOf(t testing.TB, rows ...map[string]string) []byte {
+func csvOf(t tb, rows ...map[string]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -60,14 +65,14 @@ func csvOf(t testing.TB, rows ...map[string]string) []byte {
 	return buf.Bytes()
 }
 
-func parse(t testing.TB, data []byte) *Result {
+func parse(t tb, data []byte) *Result {
 	t.Helper()
 	res, err := ParsePTL(bytes.NewReader(data), testOptions())
 	require.NoError(t, err)
 	return res
 }
 
-func fileError(t testing.TB, data []byte, opts Options) *FileError {
+func fileError(t tb, data []byte, opts Options) *FileError {
 	t.Helper()
 	res, err := ParsePTL(bytes.NewReader(data), opts)
 	require.Nil(t, res, "a refused file yields no result")

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"strings"
 
@@ -207,13 +206,18 @@ func isBlank(rec []string) bool {
 	return true
 }
 
+// fingerprint is FNV-1a over the trimmed cells, NUL-separated, without allocating.
 func fingerprint(rec []string) uint64 {
-	h := fnv.New64a()
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
 	for _, f := range rec {
-		h.Write([]byte(strings.TrimSpace(f)))
-		h.Write([]byte{0})
+		f = strings.TrimSpace(f)
+		for i := 0; i < len(f); i++ {
+			h = (h ^ uint64(f[i])) * prime
+		}
+		h *= prime // the NUL separator: h ^ 0 == h
 	}
-	return h.Sum64()
+	return h
 }
 
 func validODSCode(s string) bool {

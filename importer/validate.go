@@ -236,7 +236,7 @@ func (v *rowChecker) oneOf(c col, s string, allowed []string) string {
 	if s == "" {
 		return ""
 	}
-	k := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(s))
+	k := underscores.Replace(strings.ToLower(s))
 	for _, a := range allowed {
 		if k == a {
 			return a
