@@ -93,6 +93,14 @@ func readHeader(rec []string, strict bool) (header, []Warning, *FileError) {
 	for i := range h.index {
 		h.index[i] = -1
 	}
+	for _, raw := range rec {
+		if strings.ContainsRune(raw, '\r') {
+			// encoding/csv splits lines on \n only, so a whole classic-Mac file lands
+			// in the header, patient data included: say why and echo nothing.
+			return h, nil, &FileError{Line: 1, Rule: RuleMalformedCSV,
+				Detail: "the lines end with a carriage return alone (classic Mac format); save the file with Windows or Unix line ends"}
+		}
+	}
 	var unknown []string
 	for i, raw := range rec {
 		name := normaliseHeader(raw)

@@ -61,6 +61,8 @@ func TestWrongColumns(t *testing.T) {
 			RuleDuplicateColumn, "column nhs_number appears twice (columns 1 and 6)"},
 		{"unknown column when strict", strings.TrimSuffix(minimalHeader, "\n") + ",tci_date\n" + strings.TrimSuffix(minimalRow("9434765919", "P1"), "\n") + ",2025-07-01\n",
 			strict, RuleUnknownColumn, "unknown column tci_date"},
+		{"carriage returns alone", strings.ReplaceAll(minimalHeader+minimalRow("9434765919", "P1"), "\n", "\r"), opts, RuleMalformedCSV,
+			"carriage return alone"},
 		{"nameless column when strict", strings.TrimSuffix(minimalHeader, "\n") + ",\n" + strings.TrimSuffix(minimalRow("9434765919", "P1"), "\n") + ",\n",
 			strict, RuleUnknownColumn, "column 6 has no name"},
 	}
