@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/eventstore/sqlite"
+)
+
+func eventCount(t *testing.T, dir string) uint64 {
+	s, err := sqlite.Open(dir)
+	require.NoError(t, err)
+	defer s.Close()
+	rep, err := eventstore.Verify(context.Background(), s, nil)
+	require.NoError(t, err)
+	require.True(t, rep.OK)
+	return rep.Events
+}
+
+func TestImportPTLIsValidatedAndIdempotent(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	args := []string{"import", "--data", dir, "--as-of", "2026-11-24", "../../importer/testdata/ptl_sample.csv"}
+	require.Equal(t, 0, run(args, &out, &errOut), errOut.String())
+	require.Contains(t, out.String(), "imported 20 pathways")
+	first := eventCount(t, dir)
+	require.Greater(t, first, uint64(40))
+	require.Equal(t, 0, run(args, &out, &errOut), errOut.String())
+	require.Equal(t, first, eventCount(t, dir), "a re-run writes nothing twice")
+
+	// Refused rows are reported with line, field and rule; nothing from them is written.
+	bad := t.TempDir()
+	errOut.Reset()
+	out.Reset()
+	code := run([]string{"import", "--data", bad, "--as-of", "2026-11-24", "../../importer/testdata/ptl_bad.csv"}, &out, &errOut)
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut.String(), "line 4: nhs_number: must be 10 digits")
+	require.NotContains(t, errOut.String(), "999", "no NHS numbers in the report")
+	require.Contains(t, out.String(), "imported 1 pathways")
+	require.Equal(t, uint64(4), eventCount(t, bad), "only the good row: referral, activity, listing, booking")
+}
+
+func TestImportRefusesAFileInTheWrongEncoding(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "utf16.csv")
+	require.NoError(t, writeFile(file, []byte{0xff, 0xfe, 'n', 0, 'h', 0, 's', 0}))
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	require.Equal(t, 1, run([]string{"import", "--data", dir, file}, &out, &errOut))
+	require.Contains(t, errOut.String(), "nothing imported")
+	require.Contains(t, errOut.String(), "UTF-16")
+}
+
+func TestImportNDJSONFromGenerate(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "trust.ndjson")
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"generate", "--ndjson", file, "--pathways", "60", "--today", "2026-11-24"}, &out, &errOut), errOut.String())
+	dir := t.TempDir()
+	require.Equal(t, 0, run([]string{"import", "--data", dir, file}, &out, &errOut), errOut.String())
+	n := eventCount(t, dir)
+	require.Positive(t, n)
+	require.Equal(t, 0, run([]string{"import", "--data", dir, file}, &out, &errOut), errOut.String())
+	require.Equal(t, n, eventCount(t, dir), "re-importing the same events writes nothing")
+}
+
+func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o600) }
