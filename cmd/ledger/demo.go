@@ -46,6 +46,7 @@ func prepareDemo(ctx context.Context, store eventstore.Store, toks *tokens.Store
 	}
 	fmt.Fprintf(stdout, "Pathway Ledger demo at http://%s\n", addr)
 	fmt.Fprintf(stdout, "  token (admin, shown once): %s\n", secret)
-	fmt.Fprintf(stdout, "  try: curl -s -H 'Authorization: Bearer %s' 'http://%s/v1/waiting-list?limit=5'\n", secret, addr)
+	fmt.Fprintf(stdout, "  try: curl -s http://%s/readyz\n", addr)
+	fmt.Fprintf(stdout, "       curl -s -H 'Authorization: Bearer %s' http://%s/v1/openapi.json | head -c 300\n", secret, addr)
 	return nil
 }
