@@ -29,8 +29,8 @@ func benchEvent() eventstore.EventData {
 		OccurredOn: "2025-01-06", Actor: eventstore.Actor{User: "bench", Role: "booking"}, Data: benchPayload}
 }
 
-func openBench(b *testing.B) *Store {
-	s, err := Open(b.TempDir())
+func openBench(b *testing.B, opts ...Option) *Store {
+	s, err := Open(b.TempDir(), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -115,8 +115,14 @@ func BenchmarkAppendSingle(b *testing.B) {
 }
 
 // BenchmarkAppend16Writers: 16 goroutines appending durably at once (group commit).
-func BenchmarkAppend16Writers(b *testing.B) {
-	s := openBench(b)
+func BenchmarkAppend16Writers(b *testing.B) { benchmarkAppendWriters(b, 16) }
+
+// BenchmarkAppend16WritersNoSync: the same without flushing commits, which leaves
+// the engine's own cost.
+func BenchmarkAppend16WritersNoSync(b *testing.B) { benchmarkAppendWriters(b, 16, withoutSync()) }
+
+func benchmarkAppendWriters(b *testing.B, writers int, opts ...Option) {
+	s := openBench(b, opts...)
 	ctx := context.Background()
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -124,11 +130,11 @@ func BenchmarkAppend16Writers(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	var wg sync.WaitGroup
-	for w := 0; w < 16; w++ {
+	for w := 0; w < writers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			local := make([]time.Duration, 0, b.N/16+1)
+			local := make([]time.Duration, 0, b.N/writers+1)
 			for next.Add(1) <= int64(b.N) {
 				t0 := time.Now()
 				if _, err := s.Append(ctx, fmt.Sprintf("pathway-%d-%d", w, len(local)%100), eventstore.Any(), benchEvent()); err != nil {
@@ -150,13 +156,18 @@ func BenchmarkAppend16Writers(b *testing.B) {
 }
 
 // BenchmarkAppendBatch100: appends of 100 events each; b.N counts events.
-func BenchmarkAppendBatch100(b *testing.B) {
-	s := openBench(b)
+func BenchmarkAppendBatch100(b *testing.B) { benchmarkAppendBatch(b, 100) }
+
+// BenchmarkAppendBatch100NoSync: the same without flushing commits.
+func BenchmarkAppendBatch100NoSync(b *testing.B) { benchmarkAppendBatch(b, 100, withoutSync()) }
+
+func benchmarkAppendBatch(b *testing.B, size int, opts ...Option) {
+	s := openBench(b, opts...)
 	ctx := context.Background()
 	b.ResetTimer()
 	cpu0 := cpuTime()
-	for i := 0; i < b.N; i += 100 {
-		batch := make([]eventstore.EventData, 100)
+	for i := 0; i < b.N; i += size {
+		batch := make([]eventstore.EventData, min(size, b.N-i))
 		for k := range batch {
 			batch[k] = benchEvent()
 		}
@@ -176,9 +187,9 @@ var (
 	readError error
 )
 
-// readStore opens a log of readAllEvents ~300-byte events, written once per test
-// process in batches of 1000 and checkpointed into the database file (the state a
-// running ledger's log is in), closed and reopened so the reads start cold.
+// readStore opens a log of readAllEvents ~300-byte events in 200 streams, written
+// once per test process in batches of 1000, checkpointed into the database file and
+// read through once, so every read benchmark starts from the same warm state.
 func readStore(b *testing.B, opts ...Option) *Store {
 	readOnce.Do(func() {
 		if readDir, readError = os.MkdirTemp("", "ledger-bench-read-"); readError != nil {
@@ -196,6 +207,9 @@ func readStore(b *testing.B, opts ...Option) *Store {
 				batch[k] = benchEvent()
 			}
 			_, err = s.Append(ctx, fmt.Sprintf("pathway-%d", i), eventstore.Any(), batch...)
+		}
+		if err == nil {
+			_, err = eventstore.Verify(ctx, s, nil)
 		}
 		readError = errors.Join(err, s.Close())
 	})
@@ -287,6 +301,7 @@ func BenchmarkReadAllNoSplit(b *testing.B) { benchmarkReadAll(b, withoutSplitRea
 func benchmarkReadAll(b *testing.B, opts ...Option) {
 	s := readStore(b, opts...)
 	ctx := context.Background()
+	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	readPages(b, b.N, func(after uint64) (int, uint64) {

@@ -42,6 +42,7 @@ type options struct {
 	now              func() time.Time
 	readOnlyDatabase bool
 	noSplitReads     bool
+	noSync           bool
 }
 
 // Option tunes a store.
@@ -64,6 +65,10 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // the folder or file has become read-only under a running ledger.
 func withReadOnlyDatabase() Option { return func(o *options) { o.readOnlyDatabase = true } }
 
+// withoutSync commits without flushing to disk: benchmarks only, to tell the
+// engine's own cost from the disk's. Never durable.
+func withoutSync() Option { return func(o *options) { o.noSync = true } }
+
 // withoutSplitReads reads every page on one connection (benchmarks compare).
 func withoutSplitReads() Option { return func(o *options) { o.noSplitReads = true } }
 
@@ -80,6 +85,7 @@ const (
 	defaultReaders   = 4
 	defaultMaxGroup  = 512
 	defaultGroupSize = 32 << 20
+	gatherLimit      = 4 << 20
 )
 
 // Store is the embedded engine. It is safe for concurrent use.
@@ -145,6 +151,9 @@ func (s *Store) open() error {
 	pragmas := fmt.Sprintf(`PRAGMA page_size=%d; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
 		PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=%d; PRAGMA cache_size=-%d;
 		PRAGMA temp_store=MEMORY;`, pageSize, walSizeLimit, writerCacheKiB)
+	if s.opts.noSync {
+		pragmas += " PRAGMA synchronous=OFF;"
+	}
 	if s.opts.maxPageCount > 0 {
 		pragmas += fmt.Sprintf(" PRAGMA max_page_count=%d;", s.opts.maxPageCount)
 	}
@@ -156,6 +165,10 @@ func (s *Store) open() error {
 	}
 	if err := s.w.prepare(); err != nil {
 		return storageErr("prepare statements", err)
+	}
+	if !s.opts.noSync {
+		// Sound under synchronous=FULL only; see lite.GatherWALWrites.
+		conn.GatherWALWrites(gatherLimit)
 	}
 	if s.head, err = s.w.lastPosition(); err != nil {
 		return storageErr("read head", err)
