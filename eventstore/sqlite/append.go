@@ -59,60 +59,89 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 func (s *Store) writeLoop() {
 	defer s.wg.Done()
 	expect := 1
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
 	for {
 		select {
 		case <-s.done:
 			s.drain()
 			return
 		case first := <-s.reqs:
-			group := s.gather(first, expect)
-			s.commitGroup(group)
-			expect = len(group)
+			s.writeMu.Lock()
+			expect = s.commitGroup(&queued{s: s, first: first, expect: expect, timer: linger})
+			s.writeMu.Unlock()
 		}
 	}
 }
 
-// maxLinger bounds how long the writer waits for a group to fill.
+// maxLinger bounds how long the writer waits, in all, for a group to fill.
 const maxLinger = 200 * time.Microsecond
 
-// gather takes the appends queued behind first, up to the group limits: they are
-// what arrived while the previous commit was being made durable. Writers whose
-// appends were just acknowledged are usually about to append again, so when fewer
-// than the previous group's size are waiting, the writer lingers up to maxLinger for
-// them rather than commit a small group and make the rest wait a whole fsync.
-func (s *Store) gather(first *appendReq, expect int) []*appendReq {
-	group := []*appendReq{first}
-	events, bytes := len(first.events), first.bytes
-	var linger *time.Timer
-	defer func() {
-		if linger != nil {
-			linger.Stop()
-		}
-	}()
-	for len(group) < s.opts.maxGroupAppends && events < eventstore.MaxEventsPerAppend && bytes < s.opts.maxGroupBytes {
-		var r *appendReq
-		select {
-		case r = <-s.reqs:
-		default:
-			if len(group) >= expect {
-				return group
-			}
-			if linger == nil {
-				linger = time.NewTimer(maxLinger)
-			}
-			select {
-			case r = <-s.reqs:
-			case <-linger.C:
-				return group
-			case <-s.done:
-				return group
-			}
-		}
-		group = append(group, r)
-		events += len(r.events)
-		bytes += r.bytes
+// source yields the appends of one transaction; nil ends it.
+type source interface{ next() *appendReq }
+
+// queued takes the first append, then those queued behind it up to the group
+// limits: what arrived while the previous commit was being made durable. Writers
+// whose appends were just acknowledged are usually about to append again, so while
+// fewer than the previous group's size have come, the writer waits for them (up to
+// maxLinger in all) rather than commit a small group and make the rest wait a whole
+// fsync. Each append is written as it arrives, so the wait overlaps the inserts.
+type queued struct {
+	s             *Store
+	first         *appendReq
+	expect, n     int
+	events, bytes int
+	lingered      time.Duration
+	timer         *time.Timer
+}
+
+func (q *queued) next() *appendReq {
+	if r := q.first; r != nil {
+		q.first = nil
+		return q.took(r)
 	}
-	return group
+	if q.n >= q.s.opts.maxGroupAppends || q.events >= eventstore.MaxEventsPerAppend || q.bytes >= q.s.opts.maxGroupBytes {
+		return nil
+	}
+	select {
+	case r := <-q.s.reqs:
+		return q.took(r)
+	default:
+	}
+	if q.n >= q.expect || q.lingered >= maxLinger {
+		return nil
+	}
+	start := time.Now()
+	q.timer.Reset(maxLinger - q.lingered)
+	defer q.timer.Stop()
+	select {
+	case r := <-q.s.reqs:
+		q.lingered += time.Since(start)
+		return q.took(r)
+	case <-q.timer.C:
+		q.lingered = maxLinger
+	case <-q.s.done:
+	}
+	return nil
+}
+
+func (q *queued) took(r *appendReq) *appendReq {
+	q.n++
+	q.events += len(r.events)
+	q.bytes += r.bytes
+	return r
+}
+
+// listed yields a fixed list of appends.
+type listed []*appendReq
+
+func (l *listed) next() *appendReq {
+	if len(*l) == 0 {
+		return nil
+	}
+	r := (*l)[0]
+	*l = (*l)[1:]
+	return r
 }
 
 // drain commits appends queued before Close; later ones were refused by Append.
@@ -120,36 +149,38 @@ func (s *Store) drain() {
 	for {
 		select {
 		case r := <-s.reqs:
-			s.commitGroup(s.gather(r, 1))
+			s.commitGroup(&listed{r})
 		default:
 			return
 		}
 	}
 }
 
-// commitGroup writes a group in one transaction and acknowledges each append once
-// the commit is durable. If the transaction fails (a full disk, an event id already
-// stored by another append), the group is replayed one append per transaction, so
-// only the appends that cannot be written are refused and nothing is half-written.
-func (s *Store) commitGroup(group []*appendReq) {
+// commitGroup writes the appends src yields in one transaction, acknowledges each
+// once the commit is durable and returns how many there were. If the transaction
+// fails (a full disk, an event id already stored by another append), the group is
+// replayed one append per transaction, so only the appends that cannot be written
+// are refused and nothing is half-written.
+func (s *Store) commitGroup(src source) int {
 	now := s.opts.now()
-	results, head, err := s.w.run(group, s.head, now)
+	group, results, head, err := s.w.run(src, s.head, now)
 	if err != nil && s.resync() {
-		results, head, err = s.w.run(group, s.head, now)
+		again := listed(group)
+		group, results, head, err = s.w.run(&again, s.head, now)
 	}
 	if err == nil {
 		s.counted(results, head)
 		for i, r := range group {
 			r.res <- results[i]
 		}
-		return
+		return len(group)
 	}
 	if len(group) == 1 {
 		group[0].res <- appendRes{err: err}
-		return
+		return 1
 	}
 	for _, r := range group {
-		results, head, err := s.w.run([]*appendReq{r}, s.head, now)
+		_, results, head, err := s.w.run(&listed{r}, s.head, now)
 		if err != nil {
 			r.res <- appendRes{err: err}
 			continue
@@ -157,6 +188,7 @@ func (s *Store) commitGroup(group []*appendReq) {
 		s.counted(results, head)
 		r.res <- results[0]
 	}
+	return len(group)
 }
 
 // resync reads the file's last position after a failed transaction. Only this

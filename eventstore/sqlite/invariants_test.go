@@ -2,12 +2,14 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -153,4 +155,37 @@ func TestStatsCountDurableWork(t *testing.T) {
 	_, err = s.Append(ctx, "pathway-s", eventstore.Exact(0), two...)
 	require.NoError(t, err, "an idempotent retry")
 	require.Equal(t, Stats{Commits: 2, Appends: 2, Events: 3}, s.Stats(), "refusals and retries write nothing")
+}
+
+// Under a steady stream of commits the WAL would never start over (a transaction must
+// begin with every frame copied); the checkpointer makes it, so it stays bounded.
+func TestTheWALStaysBoundedUnderSteadyWrites(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, WithCheckpointInterval(10*time.Millisecond), withRestartFrames(400))
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 400; i++ {
+				if _, err := s.Append(ctx, fmt.Sprintf("pathway-%d-%d", w, i%40), eventstore.Any(), data(i)); err != nil {
+					t.Errorf("append: %v", err)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	db, err := sql.Open("sqlite", "file:"+s.Path())
+	require.NoError(t, err)
+	defer db.Close()
+	var busy, frames, copied int64
+	require.NoError(t, db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied))
+	st := s.Stats()
+	t.Logf("%d events in %d commits; the WAL holds %d frames", st.Events, st.Commits, frames)
+	require.Less(t, frames, int64(3*400), "the WAL started over (a commit writes several frames: without restarts it would hold thousands)")
+	require.Greater(t, st.Commits*4, uint64(3*400), "enough commits that an unbounded WAL would be far larger")
 }

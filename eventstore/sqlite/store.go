@@ -1,14 +1,17 @@
 // Package sqlite is the default embedded event store: one data folder holding one
-// SQLite database (DatabaseFile) in WAL mode with synchronous=FULL.
+// SQLite database (DatabaseFile) in WAL mode with synchronous=FULL, through
+// modernc.org/sqlite (SQLite compiled to pure Go), bound directly to its C API
+// (internal/lite) rather than through database/sql.
 //
 // One connection writes, owned by a group committer: appends that arrive while a
 // commit is being made durable wait in a queue and are committed together in the next
-// transaction, one fsync for all of them. Reads go through a small pool of read-only
+// transaction, one fsync for all, and the commit's WAL frames reach the file in one
+// write (lite.GatherWALWrites). Reads go through a small pool of read-only
 // connections that map the file into memory; a checkpointer copies the WAL into the
 // database file from its own connection, so no append waits for a checkpoint. The
 // process holds an exclusive flock on LockFile for its life: a second ledger on the
 // same folder gets eventstore.ErrLocked, while auditors may still read the file with
-// the sqlite3 tool (see the README).
+// the sqlite3 tool (the README documents the format).
 package sqlite
 
 import (
@@ -42,6 +45,7 @@ type options struct {
 	now              func() time.Time
 	readOnlyDatabase bool
 	noSplitReads     bool
+	restartFrames    int64
 	noSync           bool
 }
 
@@ -53,7 +57,7 @@ type Option func(*options)
 func WithMaxPageCount(n int) Option { return func(o *options) { o.maxPageCount = n } }
 
 // WithCheckpointInterval sets how often the background checkpointer copies the WAL
-// into the database file (default 1s).
+// into the database file (default 200ms).
 func WithCheckpointInterval(d time.Duration) Option {
 	return func(o *options) { o.checkpointEvery = d }
 }
@@ -68,6 +72,9 @@ func withReadOnlyDatabase() Option { return func(o *options) { o.readOnlyDatabas
 // withoutSync commits without flushing to disk: benchmarks only, to tell the
 // engine's own cost from the disk's. Never durable.
 func withoutSync() Option { return func(o *options) { o.noSync = true } }
+
+// withRestartFrames sets how large the WAL may grow before it is made to start over.
+func withRestartFrames(n int64) Option { return func(o *options) { o.restartFrames = n } }
 
 // withoutSplitReads reads every page on one connection (benchmarks compare).
 func withoutSplitReads() Option { return func(o *options) { o.noSplitReads = true } }
@@ -86,33 +93,36 @@ const (
 	defaultMaxGroup  = 512
 	defaultGroupSize = 32 << 20
 	gatherLimit      = 4 << 20
+	restartFrames    = 16384 // WAL frames (64 MiB of 4 KiB pages) before the WAL is made to start over
 )
 
 // Store is the embedded engine. It is safe for concurrent use.
 type Store struct {
-	dir     string
-	opts    options
-	lock    *folderLock
-	w       *writer      // used only by the writer goroutine once open
-	ckpt    *lite.Conn   // used only by the checkpointer goroutine once open
-	readers chan *reader // idle read connections
-	nread   int
-	reqs    chan *appendReq
-	done    chan struct{}
-	wg      sync.WaitGroup
-	sendMu  sync.RWMutex // held shared while queueing an append, exclusively by Close
-	mu      sync.Mutex   // guards head, notify, closed
-	head    uint64       // last committed position
-	notify  chan struct{}
-	closed  bool
-	stats   counters
+	dir      string
+	opts     options
+	lock     *folderLock
+	w        *writer    // used only by the writer goroutine once open
+	ckpt     *lite.Conn // used only by the checkpointer goroutine once open
+	ckptStmt *lite.Stmt
+	writeMu  sync.Mutex   // held by the writer while it commits a group
+	readers  chan *reader // idle read connections
+	nread    int
+	reqs     chan *appendReq
+	done     chan struct{}
+	wg       sync.WaitGroup
+	sendMu   sync.RWMutex // held shared while queueing an append, exclusively by Close
+	mu       sync.Mutex   // guards head, notify, closed
+	head     uint64       // last committed position
+	notify   chan struct{}
+	closed   bool
+	stats    counters
 }
 
 var _ eventstore.Store = (*Store)(nil)
 
 // Open opens (creating if needed) the store in dir and takes the folder lock.
 func Open(dir string, opt ...Option) (*Store, error) {
-	o := options{checkpointEvery: time.Second, maxGroupAppends: defaultMaxGroup,
+	o := options{checkpointEvery: 200 * time.Millisecond, restartFrames: restartFrames, maxGroupAppends: defaultMaxGroup,
 		maxGroupBytes: defaultGroupSize, readers: defaultReaders, now: time.Now}
 	for _, f := range opt {
 		f(&o)
@@ -186,6 +196,9 @@ func (s *Store) open() error {
 		return storageErr("open checkpointer", err)
 	}
 	s.ckpt.BusyTimeout(busyTimeoutMS)
+	if s.ckptStmt, err = s.ckpt.Prepare(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+		return storageErr("prepare checkpoint", err)
+	}
 	return nil
 }
 
@@ -278,9 +291,33 @@ func (s *Store) checkpointLoop() {
 			}
 			// PASSIVE never waits for the writer or readers; frames a reader still
 			// needs are copied next time.
-			if err := s.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err == nil {
-				done = head
+			frames, err := s.checkpoint()
+			if err != nil {
+				continue
+			}
+			done = head
+			if frames > s.opts.restartFrames {
+				// The WAL starts over only when a transaction begins with every
+				// frame copied, which never happens under a steady stream of
+				// commits. Everything but the last moments is in the database file
+				// now: copy those with the writer held between two commits, so its
+				// next transaction starts the WAL from the beginning.
+				s.writeMu.Lock()
+				_, _ = s.checkpoint()
+				s.writeMu.Unlock()
 			}
 		}
 	}
+}
+
+// checkpoint runs a PASSIVE checkpoint on the checkpointer's connection and returns
+// how many frames the WAL holds.
+func (s *Store) checkpoint() (int64, error) {
+	st := s.ckptStmt
+	defer st.Reset()
+	row, err := st.Step()
+	if err != nil || !row {
+		return 0, err
+	}
+	return st.Int64(1), nil
 }

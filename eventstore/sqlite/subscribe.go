@@ -2,18 +2,21 @@ package sqlite
 
 import (
 	"context"
+	"sync"
 
 	"github.com/pathway-ledger/ledger/eventstore"
 )
 
 const subscriptionBatch = 1024
 
+// subscription is read by one goroutine; Close may come from any.
 type subscription struct {
-	s      *Store
-	after  uint64
-	buf    []eventstore.Event
-	i      int
-	closed chan struct{}
+	s         *Store
+	after     uint64
+	buf       []eventstore.Event
+	i         int
+	closed    chan struct{}
+	closeOnce sync.Once
 }
 
 // Subscribe implements eventstore.Store: it reads the backlog in batches, then waits
@@ -22,6 +25,9 @@ type subscription struct {
 func (s *Store) Subscribe(ctx context.Context, after uint64) (eventstore.Subscription, error) {
 	if _, closed := s.waitCh(); closed {
 		return nil, eventstore.ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return &subscription{s: s, after: after, closed: make(chan struct{})}, nil
 }
@@ -62,10 +68,6 @@ func (sub *subscription) Recv(ctx context.Context) (eventstore.Event, error) {
 }
 
 func (sub *subscription) Close() error {
-	select {
-	case <-sub.closed:
-	default:
-		close(sub.closed)
-	}
+	sub.closeOnce.Do(func() { close(sub.closed) })
 	return nil
 }

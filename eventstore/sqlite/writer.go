@@ -71,31 +71,38 @@ type groupError struct{ err error }
 func (g *groupError) Error() string { return g.err.Error() }
 func (g *groupError) Unwrap() error { return g.err }
 
-// run writes a group of appends in one transaction starting after position head.
-// An append refused by its own rules (expected version, a changed retry) gets its
-// error in results and writes nothing; any other failure rolls the transaction back
-// and is returned.
-func (w *writer) run(group []*appendReq, head uint64, now time.Time) ([]appendRes, uint64, error) {
+// run writes the appends src yields in one transaction starting after position
+// head, and returns them with their results. An append refused by its own rules
+// (expected version, a changed retry) gets its error in results and writes nothing;
+// any other failure rolls the transaction back and is returned, with the appends
+// taken so far.
+func (w *writer) run(src source, head uint64, now time.Time) ([]*appendReq, []appendRes, uint64, error) {
 	if err := w.begin.Exec(); err != nil {
 		w.abort()
-		return nil, head, storageErr("begin", err)
+		var group []*appendReq
+		for r := src.next(); r != nil; r = src.next() {
+			group = append(group, r)
+		}
+		return group, nil, head, storageErr("begin", err)
 	}
 	start := head
 	recordedAt := eventstore.FormatRecordedAt(now)
-	heads := make(map[string]streamHead, len(group))
-	results := make([]appendRes, len(group))
-	for i, r := range group {
+	heads := make(map[string]streamHead)
+	var group []*appendReq
+	var results []appendRes
+	for r := src.next(); r != nil; r = src.next() {
+		group = append(group, r)
 		res, err := w.apply(r, &head, now, recordedAt, heads)
 		var ge *groupError
 		if errors.As(err, &ge) {
 			w.abort()
-			return nil, start, ge.err
+			return group, nil, start, ge.err
 		}
-		results[i] = appendRes{r: res, err: err}
+		results = append(results, appendRes{r: res, err: err})
 	}
 	if err := w.commit.Exec(); err != nil {
 		w.abort()
-		return nil, start, storageErr("commit", err)
+		return group, nil, start, storageErr("commit", err)
 	}
 	if w.heads == nil || len(w.heads)+len(heads) > maxCachedHeads {
 		w.heads = make(map[string]streamHead, len(heads))
@@ -103,7 +110,7 @@ func (w *writer) run(group []*appendReq, head uint64, now time.Time) ([]appendRe
 	for stream, h := range heads {
 		w.heads[stream] = h
 	}
-	return results, head, nil
+	return group, results, head, nil
 }
 
 func (w *writer) abort() {
