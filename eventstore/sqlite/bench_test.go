@@ -117,10 +117,6 @@ func BenchmarkAppendSingle(b *testing.B) {
 // BenchmarkAppend16Writers: 16 goroutines appending durably at once (group commit).
 func BenchmarkAppend16Writers(b *testing.B) { benchmarkAppendWriters(b, 16) }
 
-// BenchmarkAppend16WritersNoSync: the same without flushing commits, which leaves
-// the engine's own cost.
-func BenchmarkAppend16WritersNoSync(b *testing.B) { benchmarkAppendWriters(b, 16, withoutSync()) }
-
 func benchmarkAppendWriters(b *testing.B, writers int, opts ...Option) {
 	s := openBench(b, opts...)
 	ctx := context.Background()
@@ -157,9 +153,6 @@ func benchmarkAppendWriters(b *testing.B, writers int, opts ...Option) {
 
 // BenchmarkAppendBatch100: appends of 100 events each; b.N counts events.
 func BenchmarkAppendBatch100(b *testing.B) { benchmarkAppendBatch(b, 100) }
-
-// BenchmarkAppendBatch100NoSync: the same without flushing commits.
-func BenchmarkAppendBatch100NoSync(b *testing.B) { benchmarkAppendBatch(b, 100, withoutSync()) }
 
 func benchmarkAppendBatch(b *testing.B, size int, opts ...Option) {
 	s := openBench(b, opts...)

@@ -46,7 +46,6 @@ type options struct {
 	readOnlyDatabase bool
 	noSplitReads     bool
 	restartFrames    int64
-	noSync           bool
 }
 
 // Option tunes a store.
@@ -68,10 +67,6 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // withReadOnlyDatabase opens the writer connection read-only: what SQLite sees when
 // the folder or file has become read-only under a running ledger.
 func withReadOnlyDatabase() Option { return func(o *options) { o.readOnlyDatabase = true } }
-
-// withoutSync commits without flushing to disk: benchmarks only, to tell the
-// engine's own cost from the disk's. Never durable.
-func withoutSync() Option { return func(o *options) { o.noSync = true } }
 
 // withRestartFrames sets how large the WAL may grow before it is made to start over.
 func withRestartFrames(n int64) Option { return func(o *options) { o.restartFrames = n } }
@@ -161,9 +156,6 @@ func (s *Store) open() error {
 	pragmas := fmt.Sprintf(`PRAGMA page_size=%d; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
 		PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=%d; PRAGMA cache_size=-%d;
 		PRAGMA temp_store=MEMORY;`, pageSize, walSizeLimit, writerCacheKiB)
-	if s.opts.noSync {
-		pragmas += " PRAGMA synchronous=OFF;"
-	}
 	if s.opts.maxPageCount > 0 {
 		pragmas += fmt.Sprintf(" PRAGMA max_page_count=%d;", s.opts.maxPageCount)
 	}
@@ -176,10 +168,8 @@ func (s *Store) open() error {
 	if err := s.w.prepare(); err != nil {
 		return storageErr("prepare statements", err)
 	}
-	if !s.opts.noSync {
-		// Sound under synchronous=FULL only; see lite.GatherWALWrites.
-		conn.GatherWALWrites(gatherLimit)
-	}
+	// Sound because every commit syncs (synchronous=FULL); see lite.GatherWALWrites.
+	conn.GatherWALWrites(gatherLimit)
 	if s.head, err = s.w.lastPosition(); err != nil {
 		return storageErr("read head", err)
 	}
