@@ -131,36 +131,30 @@ func importPTL(ctx context.Context, store eventstore.Store, path, provider strin
 	return 0
 }
 
+// step is one command a PTL row becomes, named for its deterministic event ids.
+type step struct {
+	name string
+	cmd  pathway.Command
+}
+
 // rowEvents turns one PTL row into the pathway's events through Decide.
 func rowEvents(row importer.Row, asOf rtt.Date) ([]eventstore.EventData, error) {
 	id := row.PathwayID.String()
-	cmds := []struct {
-		step string
-		cmd  pathway.Command
-	}{{importer.StepReferral, pathway.Refer{PathwayID: id, Patient: pathway.Patient{NHSNumber: row.Patient.NHSNumber,
+	cmds := []step{{importer.StepReferral, pathway.Refer{PathwayID: id, Patient: pathway.Patient{NHSNumber: row.Patient.NHSNumber,
 		FamilyName: row.Patient.FamilyName, GivenName: row.Patient.GivenName, BirthDate: row.Patient.BirthDate},
 		SpecialtyCode: row.SpecialtyCode, ReceivedOn: row.ReferralReceivedOn, ReferralPriority: row.ReferralPriority,
 		Source: row.Source, OriginalClockStartOn: row.OriginalClockStartOn()}}}
 	if row.LastActivityOn != nil {
 		// The referral opened the period: 11 and 12 on an open PTL row are recorded as
 		// the continuing activity they are on this pathway.
-		cmds = append(cmds, struct {
-			step string
-			cmd  pathway.Command
-		}{importer.StepActivity, pathway.RecordActivity{OccurredOn: *row.LastActivityOn, Kind: "outpatient_follow_up", RTTStatus: "20"}})
+		cmds = append(cmds, step{importer.StepActivity, pathway.RecordActivity{OccurredOn: *row.LastActivityOn, Kind: "outpatient_follow_up", RTTStatus: "20"}})
 	}
 	if row.Listed() {
-		cmds = append(cmds, struct {
-			step string
-			cmd  pathway.Command
-		}{importer.StepWaitingListEntry, pathway.AddToWaitingList{DecidedOn: *row.DecisionToAdmitOn, ListType: row.ListType,
+		cmds = append(cmds, step{importer.StepWaitingListEntry, pathway.AddToWaitingList{DecidedOn: *row.DecisionToAdmitOn, ListType: row.ListType,
 			Priority: row.Priority, ProcedureCode: row.ProcedureCode, ExpectedMinutes: row.ExpectedMinutes}})
 	}
 	if row.TCIOn != nil {
-		cmds = append(cmds, struct {
-			step string
-			cmd  pathway.Command
-		}{importer.StepBooking, pathway.BookAdmission{BookingID: row.EventID("booking_id").String(), AdmissionOn: *row.TCIOn, BookedOn: asOf}})
+		cmds = append(cmds, step{importer.StepBooking, pathway.BookAdmission{BookingID: row.EventID("booking_id").String(), AdmissionOn: *row.TCIOn, BookedOn: asOf}})
 	}
 	s := pathway.New()
 	var out []eventstore.EventData
@@ -174,10 +168,9 @@ func rowEvents(row importer.Row, asOf rtt.Date) ([]eventstore.EventData, error) 
 			if err != nil {
 				return nil, err
 			}
-			eid := row.EventID(fmt.Sprintf("%s/%d", c.step, k)).String()
+			eid := row.EventID(fmt.Sprintf("%s/%d", c.name, k)).String()
 			out = append(out, eventstore.EventData{EventID: eid, Type: typ, SchemaVersion: pathway.SchemaVersion,
-				OccurredOn: e.On().String(), Actor: importActor, Reason: "PTL import"})
-			out[len(out)-1].Data = data
+				OccurredOn: e.On().String(), Actor: importActor, Reason: "PTL import", Data: data})
 			s = pathway.Evolve(s, pathway.Recorded{Event: e, EventID: eid, StreamVersion: uint64(s.Version + 1)})
 		}
 	}
