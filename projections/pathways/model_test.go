@@ -1,0 +1,161 @@
+package pathways
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/rtt"
+)
+
+var d = rtt.MustParseDate
+
+// feed decides commands on one pathway and applies the events to the model, as
+// the runner would from the log.
+type feed struct {
+	t     *testing.T
+	m     *ReadModel
+	pos   uint64
+	state map[string]pathway.State
+	at    time.Time
+}
+
+func newFeed(t *testing.T) *feed {
+	return &feed{t: t, m: New(), state: map[string]pathway.State{}, at: time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)}
+}
+
+func (f *feed) do(id string, c pathway.Command) {
+	f.t.Helper()
+	s, ok := f.state[id]
+	if !ok {
+		s = pathway.New()
+	}
+	evs, err := pathway.Decide(s, c, pathway.DecideContext{Today: d("2027-01-01")})
+	require.NoError(f.t, err)
+	for _, e := range evs {
+		typ, data, err := pathway.Encode(e)
+		require.NoError(f.t, err)
+		f.pos++
+		f.at = f.at.Add(time.Hour)
+		v := uint64(s.Version + 1)
+		ev := eventstore.Event{EventID: fmt.Sprintf("%s-%d", id, v), Stream: "pathway-" + id, StreamVersion: v,
+			Position: f.pos, Type: typ, SchemaVersion: pathway.SchemaVersion, OccurredOn: e.On().String(),
+			RecordedAt: f.at, Data: json.RawMessage(data)}
+		require.NoError(f.t, f.m.Apply(ev))
+		s = pathway.Evolve(s, pathway.Recorded{Event: e, EventID: ev.EventID, StreamVersion: v, RecordedAt: f.at})
+	}
+	f.state[id] = s
+}
+
+func refer(id, spec, received string) pathway.Refer {
+	return pathway.Refer{PathwayID: id, Patient: pathway.Patient{NHSNumber: "9990000018"}, SpecialtyCode: spec, ReceivedOn: d(received)}
+}
+
+func ints(n int) *int { return &n }
+
+func TestWaitingListLongestWaitFirstWithFiltersAndPaging(t *testing.T) {
+	f := newFeed(t)
+	for i := 0; i < 7; i++ {
+		id := fmt.Sprintf("p%d", i)
+		f.do(id, refer(id, []string{"110", "130"}[i%2], d("2025-01-06").AddDays(i*10).String()))
+	}
+	f.do("p2", pathway.AddToWaitingList{DecidedOn: d("2025-03-03"), ListType: "day_case", Priority: "P2"})
+	f.do("p4", pathway.RecordActivity{OccurredOn: d("2025-03-01"), Kind: "outpatient_first", RTTStatus: "30"})
+	on := d("2025-05-20")
+
+	items, next, err := f.m.WaitingList(Query{On: on, Limit: 4})
+	require.NoError(t, err)
+	require.Equal(t, []string{"p0", "p1", "p2", "p3"}, ids(items))
+	require.Equal(t, 134, items[0].WaitDays)
+	require.Equal(t, 19, items[0].WeeksWaited)
+	require.Equal(t, d("2025-05-13"), items[0].BreachOn)
+	require.Equal(t, -7, items[0].DaysToBreach)
+	require.Nil(t, items[0].ListType, "not listed: no decision to admit")
+	require.Equal(t, "day_case", *items[2].ListType)
+	require.Equal(t, d("2025-03-31"), *items[2].PriorityDueOn)
+	more, end, err := f.m.WaitingList(Query{On: on, Limit: 4, Cursor: next})
+	require.NoError(t, err)
+	require.Equal(t, []string{"p5", "p6"}, ids(more), "p4 was treated; no gap, no repeat")
+	require.Empty(t, end)
+
+	bySpec, _, err := f.m.WaitingList(Query{On: on, SpecialtyCode: "130"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"p1", "p3", "p5"}, ids(bySpec))
+	listed, _, err := f.m.WaitingList(Query{On: on, ListType: "day_case", Priority: "P2"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"p2"}, ids(listed))
+	long, _, err := f.m.WaitingList(Query{On: on, MinWeeks: ints(18)})
+	require.NoError(t, err)
+	require.Equal(t, []string{"p0"}, ids(long), "p1 has waited 124 days: 17 weeks")
+	soon, _, err := f.m.WaitingList(Query{On: on, BreachWithinDays: ints(10), MaxWeeks: ints(18)})
+	require.NoError(t, err)
+	require.Equal(t, []string{"p1"}, ids(soon), "p1 breaches on 2025-05-23, within 10 days; p0 is over 18 weeks; p2 breaches 2025-06-02")
+
+	_, _, err = f.m.WaitingList(Query{On: on, Cursor: "!!"})
+	require.ErrorIs(t, err, ErrBadCursor)
+}
+
+func ids(items []Item) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, it.PathwayID)
+	}
+	return out
+}
+
+// SCENARIOS 21: 1,000 open pathways, 300 with a decision to admit.
+func TestReportPart2AndPart2A(t *testing.T) {
+	f := newFeed(t)
+	for i := 0; i < 1000; i++ {
+		id := fmt.Sprintf("p%04d", i)
+		f.do(id, refer(id, "110", "2025-02-03"))
+		if i < 300 {
+			f.do(id, pathway.AddToWaitingList{DecidedOn: d("2025-03-03"), ListType: "inpatient", Priority: "P3"})
+		}
+	}
+	r := f.m.Report(d("2025-03-31"))
+	require.Equal(t, 1000, r.Incomplete.Total)
+	require.Equal(t, 300, r.IncompleteWithDTA.Total)
+	require.Equal(t, 1000, f.m.OpenPathways())
+}
+
+func TestRetractionAndValidationsAndDuplicates(t *testing.T) {
+	f := newFeed(t)
+	f.do("a", refer("a", "110", "2025-01-06"))
+	f.do("b", refer("b", "110", "2025-02-06"))
+	f.do("a", pathway.RecordActivity{OccurredOn: d("2025-02-03"), Kind: "outpatient_first", RTTStatus: "30"})
+	require.Equal(t, 1, f.m.OpenPathways())
+	f.do("a", pathway.RetractEvent{EventID: "a-1", RetractedOn: d("2025-02-10"), Reason: "wrong pathway"})
+	require.Equal(t, 2, f.m.OpenPathways(), "the retracted stop no longer counts")
+	require.Equal(t, []string{"b"}, f.m.DuplicateCandidates("a"))
+	f.do("a", pathway.RecordValidation{ValidationID: "v", ValidatedOn: d("2025-02-11"), Outcome: "confirmed", Notes: "checked"})
+	require.Len(t, f.m.Validations("a"), 1)
+}
+
+func TestSnapshotRestoreGivesTheSameAnswers(t *testing.T) {
+	f := newFeed(t)
+	for i := 0; i < 20; i++ {
+		id := fmt.Sprintf("p%02d", i)
+		f.do(id, refer(id, "110", d("2025-01-06").AddDays(i).String()))
+	}
+	f.do("p03", pathway.RecordActivity{OccurredOn: d("2025-02-03"), Kind: "outpatient_first", RTTStatus: "34"})
+	var buf bytes.Buffer
+	require.NoError(t, f.m.Snapshot(&buf))
+	m2 := New()
+	require.NoError(t, m2.Restore(&buf))
+	q := Query{On: d("2025-06-01"), Limit: 100}
+	a, _, err := f.m.WaitingList(q)
+	require.NoError(t, err)
+	b, _, err := m2.WaitingList(q)
+	require.NoError(t, err)
+	require.Equal(t, a, b)
+	require.Equal(t, f.m.Report(d("2025-05-31")), m2.Report(d("2025-05-31")))
+	m2.Reset()
+	require.Zero(t, m2.OpenPathways())
+}
