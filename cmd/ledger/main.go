@@ -38,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return export(context.Background(), args[1:], stdout, stderr)
 	case "import":
 		return importCmd(context.Background(), args[1:], stdout, stderr)
+	case "replay":
+		return replay(context.Background(), args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -57,6 +59,7 @@ Commands:
   serve     run the REST API (--addr 127.0.0.1:8080, env LEDGER_ADDR; LEDGER_ADMIN_TOKEN)
   token     create, list or revoke API bearer tokens (ledger token help)
   generate  write a realistic synthetic trust (--pathways N --seed S; --ndjson FILE for NDJSON)
+  replay    rebuild every read model from position 0 and write fresh snapshots (progress, closing rate)
   import    a PTL CSV extract or an NDJSON event file; every row checked first, refused rows reported
   export    rtt: the monthly RTT return in NHS England's 121-column layout (--census DATE [--as-of T]);
             ptl: the PTL as CSV, longest wait first (--on DATE [--bom])
