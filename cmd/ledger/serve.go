@@ -74,9 +74,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	models, err := startReadModels(ctx, store, sf.data, log)
+	if err != nil {
+		log.Error("cannot start the read models", slog.String("error", err.Error()))
+		return 1
+	}
+	defer func() {
+		if err := models.runner.Close(); err != nil {
+			log.Error("closing the read models", slog.String("error", err.Error()))
+		}
+	}()
 	srv, err := api.New(api.Options{
 		Addr:            *addr,
 		Store:           store,
+		Progress:        progress{models.runner},
 		Tokens:          toks,
 		AdminToken:      os.Getenv("LEDGER_ADMIN_TOKEN"),
 		Logger:          log,

@@ -97,7 +97,7 @@ func TestTokenCreateThenServe(t *testing.T) {
 	require.JSONEq(t, `{"status":"ok"}`, body)
 	status, body = get(t, base+"/readyz", "")
 	require.Equal(t, http.StatusOK, status, body)
-	require.JSONEq(t, `{"status":"ready","checks":{"server":"serving","store":"ok","projections":"none"}}`, body)
+	require.JSONEq(t, `{"status":"ready","checks":{"server":"serving","store":"ok","projections":"caught_up"}}`, body)
 
 	status, body = get(t, base+"/v1/pathways", "")
 	require.Equal(t, http.StatusUnauthorized, status)
