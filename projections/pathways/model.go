@@ -1,178 +1,255 @@
-// Package pathways is the read model of every pathway: the PTL (waiting list), the
-// periods behind the monthly RTT return, the duplicate-pathway index and each
-// pathway's validation history, fed from the global log by the projection runner.
+// Package pathways is the pathways read model: every pathway stream folded exactly
+// as the aggregate folds it (retractions and clock-start corrections included), the
+// patient-tracking list of running periods ordered by longest wait, the RTT return's
+// period records, duplicate-pathway detection and validation history. It is a
+// projections.Projection named "pathways"; BuildAsOf makes a one-off model of what
+// the ledger knew at an instant.
 package pathways
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
+	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/rtt"
 )
 
-// Name of the projection (snapshot file pathways.snap).
+// Name is the projection's name (its snapshot file is pathways.snap).
 const Name = "pathways"
 
-// ReadModel holds every pathway folded from its events. It keeps each pathway's
-// recorded events so that a retraction re-folds exactly as the aggregate does.
+// snapshotVersion changes with the snapshot encoding or the meaning of Apply.
+const snapshotVersion = 1
+
+// StreamPrefix starts every pathway stream name; other streams are not read here.
+const StreamPrefix = "pathway-"
+
+// ReadModel is safe for concurrent use: the runner applies events while queries run.
 type ReadModel struct {
-	mu    sync.RWMutex
-	paths map[string]*pathway.State // by pathway id
-	dirty bool                      // the wait-ordered index must be rebuilt
-	index []indexEntry              // running periods, longest wait first
+	mu sync.RWMutex
+	// all holds every pathway in order of its first event: a deterministic order
+	// for report records and snapshots.
+	all  []*rec
+	byID map[string]*rec
+	ptl  ptlIndex
+	// dups maps NHS number and specialty to the listed pathways of that patient
+	// in that specialty.
+	dups   map[string][]*rec
+	intern map[string]string
 }
 
-// New makes an empty read model.
-func New() *ReadModel { return &ReadModel{paths: map[string]*pathway.State{}} }
+// rec is one pathway. state is only ever replaced by pathway.Evolve, which copies
+// what it changes, so a State value handed to a reader stays valid after later
+// events.
+type rec struct {
+	id    string
+	state pathway.State
+	// listed: the pathway has a running period and sits in the PTL index under
+	// start; dup is its key in the duplicate index ("" when it has none).
+	listed bool
+	start  rtt.Date
+	dup    string
+}
 
-func (m *ReadModel) Name() string            { return Name }
-func (m *ReadModel) SnapshotVersion() uint32 { return 1 }
+// New returns an empty read model.
+func New() *ReadModel {
+	m := &ReadModel{}
+	m.resetLocked()
+	return m
+}
 
-// Apply folds one pathway event in; other streams are not this model's.
+func (m *ReadModel) resetLocked() {
+	m.all = nil
+	m.byID = map[string]*rec{}
+	m.ptl = ptlIndex{}
+	m.dups = map[string][]*rec{}
+	m.intern = map[string]string{}
+}
+
+// Name implements projections.Projection.
+func (m *ReadModel) Name() string { return Name }
+
+// SnapshotVersion implements projections.Projection.
+func (m *ReadModel) SnapshotVersion() uint32 { return snapshotVersion }
+
+// Reset implements projections.Projection.
+func (m *ReadModel) Reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.resetLocked()
+}
+
+// Apply folds one event of the global log in. Events of other streams are ignored;
+// an event of a pathway stream that the aggregate cannot decode is refused (the
+// runner stops on it rather than skip a fact).
 func (m *ReadModel) Apply(ev eventstore.Event) error {
-	id, ok := strings.CutPrefix(ev.Stream, "pathway-")
+	id, ok := strings.CutPrefix(ev.Stream, StreamPrefix)
 	if !ok {
 		return nil
+	}
+	if id == "" {
+		return errors.New("pathways: pathway stream without an id")
 	}
 	e, err := pathway.Decode(ev.Type, ev.SchemaVersion, ev.Data)
 	if err != nil {
 		return err
 	}
-	rec := pathway.Recorded{Event: e, EventID: ev.EventID, StreamVersion: ev.StreamVersion,
-		RecordedAt: ev.RecordedAt, Actor: pathway.Actor{User: ev.Actor.User, Role: ev.Actor.Role}}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := m.paths[id]
-	if s == nil {
-		ns := pathway.New()
-		s = &ns
-		m.paths[id] = s
-	}
-	*s = pathway.Evolve(*s, rec)
-	m.dirty = true
+	m.applyLocked(id, pathway.Recorded{Event: e, EventID: ev.EventID, StreamVersion: ev.StreamVersion,
+		RecordedAt: ev.RecordedAt, Actor: pathway.Actor{User: m.str(ev.Actor.User), Role: m.str(ev.Actor.Role)}})
 	return nil
 }
 
-// Reset empties the model.
-func (m *ReadModel) Reset() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.paths, m.index, m.dirty = map[string]*pathway.State{}, nil, false
+func (m *ReadModel) applyLocked(id string, r pathway.Recorded) {
+	p := m.byID[id]
+	if p == nil {
+		p = &rec{id: strings.Clone(id), state: pathway.New()}
+		m.byID[p.id] = p
+		m.all = append(m.all, p)
+	}
+	p.state = pathway.Evolve(p.state, r)
+	m.reindex(p)
 }
 
-type snapEvent struct {
-	ID         string          `json:"id"`
-	Version    uint64          `json:"v"`
-	Type       string          `json:"t"`
-	Data       json.RawMessage `json:"d"`
-	RecordedAt time.Time       `json:"at"`
-	Actor      pathway.Actor   `json:"a"`
+// str interns the few distinct actor names and roles so that each event does not
+// hold its own copy.
+func (m *ReadModel) str(s string) string {
+	if v, ok := m.intern[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	m.intern[v] = v
+	return v
 }
 
-// Snapshot writes every pathway's recorded events; Restore re-folds them.
-func (m *ReadModel) Snapshot(w io.Writer) error {
+// reindex brings the PTL and duplicate indexes in line with p's state: a clock
+// start, stop, nullification, transfer, correction or retraction can each move it.
+func (m *ReadModel) reindex(p *rec) {
+	running := p.state.Exists && p.state.Running() != nil
+	var start rtt.Date
+	dup := ""
+	if running {
+		start = p.state.Running().StartedOn
+		if nhs := p.state.Patient.NHSNumber; nhs != "" {
+			dup = nhs + "/" + p.state.SpecialtyCode
+		}
+	}
+	if p.listed && (!running || !p.start.Equal(start)) {
+		m.ptl.remove(p.start, p)
+		p.listed = false
+	}
+	if running && !p.listed {
+		m.ptl.insert(start, p)
+		p.listed, p.start = true, start
+	}
+	if p.dup != dup {
+		if p.dup != "" {
+			m.dropDup(p)
+		}
+		p.dup = dup
+		if dup != "" {
+			m.dups[dup] = append(m.dups[dup], p)
+		}
+	}
+}
+
+func (m *ReadModel) dropDup(p *rec) {
+	set := slices.DeleteFunc(m.dups[p.dup], func(x *rec) bool { return x == p })
+	if len(set) == 0 {
+		delete(m.dups, p.dup)
+		return
+	}
+	m.dups[p.dup] = set
+}
+
+// Pathway returns the folded pathway (retractions and corrections honoured). The
+// State is the model's own value, never changed afterwards: safe to read while
+// events keep arriving, not to modify.
+func (m *ReadModel) Pathway(id string) (pathway.State, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	enc := json.NewEncoder(w)
-	for id, s := range m.paths {
-		h := s.History()
-		evs := make([]snapEvent, len(h))
-		for i, r := range h {
-			typ, data, err := pathway.Encode(r.Event)
-			if err != nil {
-				return err
-			}
-			evs[i] = snapEvent{r.EventID, r.StreamVersion, typ, data, r.RecordedAt, r.Actor}
-		}
-		if err := enc.Encode(struct {
-			ID     string      `json:"pathway_id"`
-			Events []snapEvent `json:"events"`
-		}{id, evs}); err != nil {
-			return err
-		}
+	p := m.byID[id]
+	if p == nil || !p.state.Exists {
+		return pathway.State{}, false
 	}
-	return nil
+	return p.state, true
 }
 
-func (m *ReadModel) Restore(r io.Reader) error {
-	dec := json.NewDecoder(r)
-	paths := map[string]*pathway.State{}
-	for dec.More() {
-		var p struct {
-			ID     string      `json:"pathway_id"`
-			Events []snapEvent `json:"events"`
-		}
-		if err := dec.Decode(&p); err != nil {
-			return fmt.Errorf("pathways: snapshot: %w", err)
-		}
-		h := make([]pathway.Recorded, len(p.Events))
-		for i, e := range p.Events {
-			ev, err := pathway.Decode(e.Type, pathway.SchemaVersion, e.Data)
-			if err != nil {
-				return fmt.Errorf("pathways: snapshot: %w", err)
-			}
-			h[i] = pathway.Recorded{Event: ev, EventID: e.ID, StreamVersion: e.Version, RecordedAt: e.RecordedAt, Actor: e.Actor}
-		}
-		s := pathway.Fold(h)
-		paths[p.ID] = &s
+// View evaluates a pathway on a date with its duplicate candidates: the Pathway
+// resource of GET /v1/pathways/{id}.
+func (m *ReadModel) View(id string, on rtt.Date) (pathway.View, bool) {
+	m.mu.RLock()
+	p := m.byID[id]
+	if p == nil || !p.state.Exists {
+		m.mu.RUnlock()
+		return pathway.View{}, false
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.paths, m.dirty = paths, true
-	return nil
+	s, dups := p.state, m.candidatesLocked(p)
+	m.mu.RUnlock()
+	return pathway.DeriveState(s, on, pathway.DeriveOptions{DuplicateCandidates: dups}), true
 }
 
-// OpenPathways counts pathways with a running clock.
+// DuplicateCandidates lists the other pathways with a running period for the same
+// NHS number and specialty as id, sorted; none when id itself has no running
+// period (a finished pathway is not a duplicate of a new referral).
+func (m *ReadModel) DuplicateCandidates(id string) []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	p := m.byID[id]
+	if p == nil {
+		return nil
+	}
+	return m.candidatesLocked(p)
+}
+
+func (m *ReadModel) candidatesLocked(p *rec) []string {
+	if p.dup == "" {
+		return nil
+	}
+	var out []string
+	for _, x := range m.dups[p.dup] {
+		if x != p {
+			out = append(out, x.id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Validations returns the validators' decisions on a pathway, oldest first, each
+// with the validator and when it was recorded; nil for an unknown pathway.
+func (m *ReadModel) Validations(id string) []pathway.Validation {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	p := m.byID[id]
+	if p == nil || !p.state.Exists {
+		return nil
+	}
+	return append([]pathway.Validation{}, p.state.Validations...)
+}
+
+// OpenPathways counts the pathways with a running RTT period (the PTL's length).
 func (m *ReadModel) OpenPathways() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	return m.ptl.n
+}
+
+// Pathways counts every pathway the model holds, open or not.
+func (m *ReadModel) Pathways() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	n := 0
-	for _, s := range m.paths {
-		if s.Running() != nil {
+	for _, p := range m.all {
+		if p.state.Exists {
 			n++
 		}
 	}
 	return n
 }
 
-// Pathway returns a pathway's folded state (a copy: Evolve never changes it).
-func (m *ReadModel) Pathway(id string) (pathway.State, bool) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	s, ok := m.paths[id]
-	if !ok {
-		return pathway.State{}, false
-	}
-	return *s, true
-}
-
-// Validations returns a pathway's validation history, oldest first.
-func (m *ReadModel) Validations(id string) []pathway.Validation {
-	s, ok := m.Pathway(id)
-	if !ok {
-		return nil
-	}
-	return append([]pathway.Validation(nil), s.Validations...)
-}
-
-// DuplicateCandidates lists other open pathways of the same patient and specialty.
-func (m *ReadModel) DuplicateCandidates(id string) []string {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	me, ok := m.paths[id]
-	if !ok {
-		return nil
-	}
-	var out []string
-	for other, s := range m.paths {
-		if other != id && s.Running() != nil && s.Patient.NHSNumber == me.Patient.NHSNumber && s.SpecialtyCode == me.SpecialtyCode {
-			out = append(out, other)
-		}
-	}
-	return out
-}
+func (p *rec) String() string { return fmt.Sprintf("%s@%s", p.id, p.start) }

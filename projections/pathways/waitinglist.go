@@ -1,29 +1,34 @@
 package pathways
 
 import (
-	"encoding/base64"
-	"errors"
-	"sort"
-	"strings"
-
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
-// ErrBadCursor: the cursor was not one this model issued.
-var ErrBadCursor = errors.New("pathways: cursor is not valid")
+// DefaultLimit and MaxLimit bound a page of the waiting list.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
 
-// Query selects a page of the waiting list (API.md GET /v1/waiting-list).
+// Query selects a page of the waiting list (API.md GET /v1/waiting-list). On is the
+// date waits are evaluated on; empty strings and nil pointers do not filter.
 type Query struct {
 	On                                rtt.Date
 	SpecialtyCode, ListType, Priority string
-	MinWeeks, MaxWeeks                *int
-	BreachWithinDays                  *int
-	Limit                             int
-	Cursor                            string
+	// MinWeeks and MaxWeeks bound the whole weeks waited on On (floor(days/7)).
+	MinWeeks, MaxWeeks *int
+	// BreachWithinDays keeps periods whose breach date is on or before On + N days,
+	// those already breached included.
+	BreachWithinDays *int
+	// Limit is the page size: 0 means DefaultLimit, more than MaxLimit is MaxLimit.
+	Limit  int
+	Cursor string
 }
 
-// Item is one open RTT period on the PTL. It carries no patient identifier.
+// Item is one running RTT period on the PTL (API.md WaitingListItem). It carries no
+// patient identifier. ListType, Priority and DecidedOn are nil while the period has
+// no open decision to admit.
 type Item struct {
 	PathwayID        string            `json:"pathway_id"`
 	SpecialtyCode    string            `json:"specialty_code"`
@@ -43,130 +48,51 @@ type Item struct {
 	Findings         []pathway.Finding `json:"findings"`
 }
 
-// DefaultLimit and MaxLimit bound a page.
-const (
-	DefaultLimit = 50
-	MaxLimit     = 500
-)
-
-type indexEntry struct {
-	start rtt.Date
-	id    string
-}
-
-// ordered returns running periods by start date then id, rebuilding the index only
-// after events changed it. Callers hold at least the read lock; the rebuild takes
-// the write lock itself.
-func (m *ReadModel) ordered() []indexEntry {
-	m.mu.RLock()
-	if !m.dirty {
-		idx := m.index
-		m.mu.RUnlock()
-		return idx
-	}
-	m.mu.RUnlock()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.dirty {
-		idx := make([]indexEntry, 0, len(m.paths))
-		for id, s := range m.paths {
-			if p := s.Running(); p != nil {
-				idx = append(idx, indexEntry{p.StartedOn, id})
-			}
-		}
-		sort.Slice(idx, func(i, j int) bool {
-			if c := idx[i].start.Compare(idx[j].start); c != 0 {
-				return c < 0
-			}
-			return idx[i].id < idx[j].id
-		})
-		m.index, m.dirty = idx, false
-	}
-	return m.index
-}
-
-func encodeCursor(e indexEntry) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(e.start.String() + "|" + e.id))
-}
-
-func decodeCursor(c string) (indexEntry, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
+// WaitingList returns a page of running periods, longest wait first (started_on,
+// then pathway_id), and the cursor of the next page ("" after the last). A cursor
+// names the last item's key, so a page after it neither repeats nor skips a period
+// whose start did not change in between. Errors are *QueryError: ErrBadCursor or
+// ErrBadQuery.
+func (m *ReadModel) WaitingList(q Query) (items []Item, nextCursor string, err error) {
+	sc, err := newScan(q)
 	if err != nil {
-		return indexEntry{}, ErrBadCursor
+		return nil, "", err
 	}
-	day, id, ok := strings.Cut(string(b), "|")
-	d, err := rtt.ParseDate(day)
-	if !ok || err != nil || id == "" {
-		return indexEntry{}, ErrBadCursor
+	type hit struct {
+		state pathway.State
+		dups  []string
 	}
-	return indexEntry{d, id}, nil
-}
-
-// WaitingList returns a page of open periods, longest wait first, and the cursor of
-// the next page ("" at the end).
-func (m *ReadModel) WaitingList(q Query) ([]Item, string, error) {
-	limit := q.Limit
-	if limit <= 0 {
-		limit = DefaultLimit
-	}
-	limit = min(limit, MaxLimit)
-	idx := m.ordered()
-	from := 0
-	if q.Cursor != "" {
-		c, err := decodeCursor(q.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		from = sort.Search(len(idx), func(i int) bool {
-			if cmp := idx[i].start.Compare(c.start); cmp != 0 {
-				return cmp > 0
-			}
-			return idx[i].id > c.id
-		})
-	}
+	hits := make([]hit, 0, sc.limit)
+	more := false
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	items := make([]Item, 0, limit)
-	for i := from; i < len(idx); i++ {
-		s := m.paths[idx[i].id]
-		if s == nil || s.Running() == nil || !matches(s, q) {
-			continue
+	m.ptl.ascend(sc.from, sc.bounded, sc.afterID, sc.after, func(p *rec) bool {
+		if sc.past(p.start) {
+			return false
 		}
-		if len(items) == limit {
-			return items, encodeCursor(idx[i-1]), nil
+		if !sc.matches(p) {
+			return true
 		}
-		items = append(items, item(s, q.On))
+		if len(hits) == sc.limit {
+			more = true
+			return false
+		}
+		hits = append(hits, hit{p.state, m.candidatesLocked(p)})
+		return true
+	})
+	m.mu.RUnlock()
+	// The states are immutable values: findings are derived outside the lock.
+	items = make([]Item, len(hits))
+	for i := range hits {
+		items[i] = itemOf(pathway.DeriveState(hits[i].state, q.On, pathway.DeriveOptions{DuplicateCandidates: hits[i].dups}), q.On)
 	}
-	return items, "", nil
+	if more {
+		last := items[len(items)-1]
+		nextCursor = encodeCursor(last.StartedOn, last.PathwayID)
+	}
+	return items, nextCursor, nil
 }
 
-func matches(s *pathway.State, q Query) bool {
-	if q.SpecialtyCode != "" && s.SpecialtyCode != q.SpecialtyCode {
-		return false
-	}
-	en := s.OpenEntry()
-	if q.ListType != "" && (en == nil || en.ListType != q.ListType) {
-		return false
-	}
-	if q.Priority != "" && (en == nil || string(en.Priority) != q.Priority) {
-		return false
-	}
-	start := s.Running().StartedOn
-	weeks := rtt.WaitDays(start, q.On) / 7
-	if q.MinWeeks != nil && weeks < *q.MinWeeks {
-		return false
-	}
-	if q.MaxWeeks != nil && weeks > *q.MaxWeeks {
-		return false
-	}
-	if q.BreachWithinDays != nil && rtt.BreachDate(start).After(q.On.AddDays(*q.BreachWithinDays)) {
-		return false
-	}
-	return true
-}
-
-func item(s *pathway.State, on rtt.Date) Item {
-	v := pathway.DeriveState(*s, on, pathway.DeriveOptions{})
+func itemOf(v pathway.View, on rtt.Date) Item {
 	p := v.CurrentPeriod
 	it := Item{PathwayID: v.PathwayID, SpecialtyCode: v.SpecialtyCode, ReportingLine: v.ReportingLine,
 		ReferralPriority: v.ReferralPriority, StartedOn: p.StartedOn, WaitDays: p.WaitDays, WeeksWaited: p.WaitDays / 7,
@@ -180,6 +106,9 @@ func item(s *pathway.State, on rtt.Date) Item {
 			d := b.AdmissionOn
 			it.NextTCIOn = &d
 		}
+	}
+	if it.Findings == nil {
+		it.Findings = []pathway.Finding{}
 	}
 	return it
 }

@@ -1,0 +1,40 @@
+package pathways
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pathway-ledger/ledger/eventstore"
+)
+
+// readBatch is the ReadAll page BuildAsOf reads.
+const readBatch = 4096
+
+// BuildAsOf builds a fresh model from the events recorded at or before asOf: what
+// the ledger knew at that instant, to reproduce a return exactly as submitted. The
+// whole log is read: positions order appends, and a clock stepping back must not
+// hide an event recorded before asOf behind one recorded after it.
+func BuildAsOf(ctx context.Context, r eventstore.Reader, asOf time.Time) (*ReadModel, error) {
+	m := New()
+	var after uint64
+	for {
+		page, err := r.ReadAll(ctx, after, readBatch)
+		if err != nil {
+			return nil, err
+		}
+		if len(page) == 0 {
+			return m, nil
+		}
+		for i := range page {
+			ev := &page[i]
+			after = ev.Position
+			if ev.RecordedAt.After(asOf) {
+				continue
+			}
+			if err := m.Apply(*ev); err != nil {
+				return nil, fmt.Errorf("pathways: event %s (%s) at position %d: %w", ev.EventID, ev.Type, ev.Position, err)
+			}
+		}
+	}
+}
