@@ -46,6 +46,9 @@ var apiRoutes = []string{
 	"GET /v1/waiting-list",
 	"GET /v1/reports/rtt",
 	"GET /v1/integrity",
+	// Added beyond API.md: operating the read models
+	"GET /v1/admin/projections",
+	"POST /v1/admin/projections/rebuild",
 }
 
 func TestTheDocumentHasExactlyTheAPIRoutes(t *testing.T) {
@@ -105,7 +108,7 @@ func TestRequestBodiesHaveAPIFieldsWithBoldOnesRequired(t *testing.T) {
 		{route: "POST /v1/pathways", at: "patient", required: []string{"nhs_number"},
 			optional: []string{"family_name", "given_name", "birth_date"}},
 		{route: "POST /v1/pathways/{id}/activities", required: []string{"occurred_on", "kind", "rtt_status"},
-			optional: []string{"attendance", "discharged", "clinical_decision_on"}},
+			optional: []string{"attendance", "discharged", "clinical_decision_on", "patient_agreed"}}, // patient_agreed: added
 		{route: "POST /v1/pathways/{id}/waiting-list-entries", required: []string{"decided_on", "list_type", "priority"},
 			optional: []string{"procedure_code", "expected_minutes"}},
 		{route: "POST /v1/pathways/{id}/offers", required: []string{"offered_on", "appointment_on"},
@@ -115,9 +118,9 @@ func TestRequestBodiesHaveAPIFieldsWithBoldOnesRequired(t *testing.T) {
 		{route: "POST /v1/pathways/{id}/offers/{offer_id}/accept", required: []string{"accepted_on"}},
 		{route: "POST /v1/pathways/{id}/unavailability", required: []string{"from", "to"}, optional: []string{"reason"}},
 		{route: "POST /v1/pathways/{id}/bookings", required: []string{"admission_on"},
-			optional: []string{"booking_id", "session_id"}},
+			optional: []string{"booking_id", "session_id", "booked_on"}}, // booked_on: added
 		{route: "POST /v1/pathways/{id}/bookings/{booking_id}/cancellations",
-			required: []string{"cancelled_on", "cancelled_by", "reason"}, optional: []string{"clinical"}},
+			required: []string{"cancelled_on", "cancelled_by", "reason"}, optional: []string{"clinical", "after_arrival"}}, // after_arrival: added
 		{route: "POST /v1/pathways/{id}/validations", required: []string{"outcome", "notes"}, optional: []string{"checks"}},
 		{route: "POST /v1/pathways/{id}/pre-op-assessments", required: []string{"assessed_on", "outcome"},
 			optional: []string{"valid_until", "requirements"}},

@@ -54,7 +54,7 @@ func TestSpecIsStableJSONOfTheDocument(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(a, &top))
 	require.Equal(t, "3.1.0", top.OpenAPI)
-	require.Equal(t, 27, len(top.Paths)) // 29 operations: two paths have GET and POST
+	require.Equal(t, 29, len(top.Paths)) // 31 operations: two paths have GET and POST
 	require.Equal(t, "application/json", openapi.ContentType)
 
 	a[0] = 'X' // each call hands out its own copy
@@ -181,6 +181,9 @@ func TestConcurrencyAndReadYourWritesAreDeclared(t *testing.T) {
 	for _, key := range sortedKeys(ops) {
 		op := ops[key]
 		method, path, _ := strings.Cut(key, " ")
+		if strings.HasPrefix(path, "/v1/admin/") {
+			continue // operating the read models writes no stream
+		}
 		params := map[string]string{}
 		for _, p := range op.Parameters {
 			params[p.Value.Name] = p.Value.In

@@ -13,6 +13,8 @@ import (
 
 	"github.com/pathway-ledger/ledger/api"
 	"github.com/pathway-ledger/ledger/api/tokens"
+	v1 "github.com/pathway-ledger/ledger/api/v1"
+	"github.com/pathway-ledger/ledger/eventstore"
 )
 
 // serve runs the API server until ctx ends or SIGINT/SIGTERM arrives, then drains
@@ -84,13 +86,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			log.Error("closing the read models", slog.String("error", err.Error()))
 		}
 	}()
-	srv, err := api.New(api.Options{
+	srv, err := newServer(store, toks, models, log, api.Options{
 		Addr:            *addr,
-		Store:           store,
-		Progress:        progress{models.runner},
-		Tokens:          toks,
 		AdminToken:      os.Getenv("LEDGER_ADMIN_TOKEN"),
-		Logger:          log,
 		AfterWait:       *afterWait,
 		ShutdownTimeout: *drain,
 		BodyLimit:       *bodyLimit,
@@ -110,4 +108,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// newServer is the API server with every route of the ledger on the store and read
+// models; opts gives the listening and limit settings.
+func newServer(store eventstore.Store, toks *tokens.Store, models *readModels, log *slog.Logger, opts api.Options) (*api.Server, error) {
+	opts.Store, opts.Progress, opts.Tokens, opts.Logger = store, progress{models.runner}, toks, log
+	srv, err := api.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	v1.Register(srv, &v1.Deps{Store: store, Pathways: models.pathways, Projections: models.runner, Logger: log})
+	return srv, nil
 }

@@ -1,0 +1,148 @@
+package v1
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/api"
+	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/projections/pathways"
+	"github.com/pathway-ledger/ledger/rtt"
+)
+
+// Deps are what the routes need.
+type Deps struct {
+	Store    eventstore.Store
+	Pathways *pathways.ReadModel // nil: no duplicate detection, PTL and report answer 503
+	// Now is the clock (tests fix it); nil is time.Now.
+	Now func() time.Time
+	// Projections, when set, adds the admin routes that show and rebuild them.
+	Projections Projections
+	// Logger receives what goes wrong outside a request (a background rebuild).
+	Logger *slog.Logger
+}
+
+func (d *Deps) today() rtt.Date {
+	if d.Now != nil {
+		return rtt.DateOf(d.Now())
+	}
+	return rtt.DateOf(time.Now())
+}
+
+func stream(id string) string { return "pathway-" + id }
+
+// load reads and folds a pathway, keeping only events recorded at or before asOf.
+func (d *Deps) load(ctx context.Context, id string, asOf *time.Time) (pathway.State, []eventstore.Event, error) {
+	evs, err := d.Store.ReadStream(ctx, stream(id), 0, 0)
+	if errors.Is(err, eventstore.ErrStreamNotFound) {
+		return pathway.State{}, nil, api.NotFound("pathway")
+	}
+	if err != nil {
+		return pathway.State{}, nil, err
+	}
+	h := make([]pathway.Recorded, 0, len(evs))
+	kept := evs[:0:0]
+	for _, e := range evs {
+		if asOf != nil && e.RecordedAt.After(*asOf) {
+			continue
+		}
+		ev, err := pathway.Decode(e.Type, e.SchemaVersion, e.Data)
+		if err != nil {
+			return pathway.State{}, nil, err
+		}
+		h = append(h, pathway.Recorded{Event: ev, EventID: e.EventID, StreamVersion: e.StreamVersion,
+			RecordedAt: e.RecordedAt, Actor: pathway.Actor{User: e.Actor.User, Role: e.Actor.Role}})
+		kept = append(kept, e)
+	}
+	if len(h) == 0 {
+		return pathway.State{}, nil, api.NotFound("pathway")
+	}
+	return pathway.Fold(h), kept, nil
+}
+
+// execute decides a command on the pathway as stored and appends its events at the
+// version it was decided on (once more on a concurrent write, unless If-Match).
+func (d *Deps) execute(c echo.Context, id string, create bool, cmd pathway.Command, reason string) (pathway.State, error) {
+	expected, err := api.IfMatch(c)
+	if err != nil {
+		return pathway.State{}, err
+	}
+	idem, err := api.IdempotencyFrom(c)
+	if err != nil {
+		return pathway.State{}, err
+	}
+	ctx := c.Request().Context()
+	var after pathway.State
+	err = api.RetryConflict(c, func() error {
+		s := pathway.New()
+		version := eventstore.NoStream()
+		if !create {
+			loaded, _, err := d.load(ctx, id, nil)
+			if err != nil {
+				return err
+			}
+			if err := api.CheckVersion(stream(id), expected, loaded.Version); err != nil {
+				return err
+			}
+			s, version = loaded, eventstore.Exact(uint64(loaded.Version))
+		}
+		evs, err := pathway.Decide(s, cmd, pathway.DecideContext{Today: d.today()})
+		var re *pathway.RuleError
+		if errors.As(err, &re) && re.Rule == pathway.RulePathwayExists {
+			return api.Duplicate("a pathway with this id exists")
+		}
+		if err != nil {
+			return err
+		}
+		data := make([]eventstore.EventData, len(evs))
+		for i, e := range evs {
+			typ, raw, err := pathway.Encode(e)
+			if err != nil {
+				return err
+			}
+			data[i] = eventstore.EventData{Type: typ, SchemaVersion: pathway.SchemaVersion, OccurredOn: e.On().String(),
+				Actor: api.ActorFrom(c), CorrelationID: api.RequestID(c), Reason: reason, Data: raw}
+		}
+		idem.Stamp(data)
+		res, err := d.Store.Append(ctx, stream(id), version, data...)
+		if errors.Is(err, eventstore.ErrWrongExpectedVersion) && create {
+			return api.Duplicate("a pathway with this id exists")
+		}
+		if err != nil {
+			return err
+		}
+		api.Appended(c, stream(id), len(data), res)
+		for i, e := range evs {
+			s = pathway.Evolve(s, pathway.Recorded{Event: e, EventID: data[i].EventID,
+				StreamVersion: res.Version - uint64(len(evs)-1-i), Actor: pathway.Actor(api.ActorFrom(c))})
+		}
+		after = s
+		return nil
+	})
+	return after, err
+}
+
+// view answers a pathway evaluated on a date, with duplicates from the read model.
+func (d *Deps) view(s pathway.State, on rtt.Date) pathwayDTO {
+	var opts pathway.DeriveOptions
+	if d.Pathways != nil {
+		opts.DuplicateCandidates = d.Pathways.DuplicateCandidates(s.PathwayID)
+	}
+	return toPathwayDTO(pathway.DeriveState(s, on, opts))
+}
+
+func (d *Deps) respond(c echo.Context, status int, s pathway.State) error {
+	return c.JSON(status, d.view(s, d.today()))
+}
+
+func (d *Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now().UTC()
+	}
+	return time.Now().UTC()
+}

@@ -1,0 +1,89 @@
+package v1_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pathway-ledger/ledger/api"
+	"github.com/pathway-ledger/ledger/api/openapi"
+	"github.com/pathway-ledger/ledger/api/tokens"
+	v1 "github.com/pathway-ledger/ledger/api/v1"
+	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/eventstore/sqlite"
+	"github.com/pathway-ledger/ledger/internal/httpscenarios"
+	"github.com/pathway-ledger/ledger/projections"
+	"github.com/pathway-ledger/ledger/projections/pathways"
+)
+
+const adminToken = "admin-token-for-tests-0123456789"
+
+// runnerProgress adapts the runner to api.Progress.
+type runnerProgress struct{ r *projections.Runner }
+
+func (p runnerProgress) Position() uint64 { return p.r.Position() }
+func (p runnerProgress) CaughtUp() bool   { return p.r.CaughtUp() }
+func (p runnerProgress) WaitFor(ctx context.Context, pos uint64) error {
+	return p.r.WaitFor(ctx, pos)
+}
+
+// env is a server on a fresh embedded store with its read models running, one
+// client per role, and every exchange checked against the OpenAPI document.
+type env struct {
+	srv    *api.Server
+	store  eventstore.Store
+	runner *projections.Runner
+	model  *pathways.ReadModel
+	url    string
+	team   httpscenarios.Team
+	admin  *httpscenarios.Client
+	anon   *httpscenarios.Client
+	roles  map[api.Role]*httpscenarios.Client
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	dir := t.TempDir()
+	store, err := sqlite.Open(dir)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	model := pathways.New()
+	runner, err := projections.NewRunner(store, dir, log, model)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	require.NoError(t, runner.Start(ctx))
+	t.Cleanup(func() { _ = runner.Close() })
+	toks, err := tokens.Open(dir)
+	require.NoError(t, err)
+	srv, err := api.New(api.Options{Store: store, Progress: runnerProgress{runner}, Tokens: toks,
+		AdminToken: adminToken, Logger: log, AfterWait: 5 * time.Second})
+	require.NoError(t, err)
+	v1.Register(srv, &v1.Deps{Store: store, Pathways: model, Projections: runner, Logger: log})
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+
+	validator := openapi.NewValidator(t)
+	check := func(t testing.TB, req *http.Request, status int, header http.Header, body []byte) {
+		validator.Check(t, req, status, header, body)
+	}
+	e := &env{srv: srv, store: store, runner: runner, model: model, url: hs.URL, roles: map[api.Role]*httpscenarios.Client{}}
+	base := &httpscenarios.Client{Base: hs.URL, Check: check}
+	for _, role := range api.AllRoles() {
+		secret, _, err := toks.Create("user-"+string(role), string(role))
+		require.NoError(t, err)
+		e.roles[role] = base.As(secret)
+	}
+	e.admin = base.As(adminToken)
+	e.anon = base.As("")
+	e.team = httpscenarios.Team{Booking: e.roles[api.RoleBooking], Validator: e.roles[api.RoleValidator],
+		Auditor: e.roles[api.RoleAuditor], Reader: e.roles[api.RoleReader]}
+	return e
+}
