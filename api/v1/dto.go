@@ -36,11 +36,19 @@ type bookingDTO struct {
 	SessionID              *string   `json:"session_id"`
 }
 
+type requirementsDTO struct {
+	HDUBed    bool     `json:"hdu_bed"`
+	Kit       []string `json:"kit"`
+	Radiology bool     `json:"radiology"`
+	// AnaesthetistGrade is "any" when the assessment asked for no particular grade.
+	AnaesthetistGrade string `json:"anaesthetist_grade"`
+}
+
 type preOpDTO struct {
-	AssessedOn   rtt.Date             `json:"assessed_on"`
-	Outcome      string               `json:"outcome"`
-	ValidUntil   *rtt.Date            `json:"valid_until"`
-	Requirements pathway.Requirements `json:"requirements"`
+	AssessedOn   rtt.Date        `json:"assessed_on"`
+	Outcome      string          `json:"outcome"`
+	ValidUntil   *rtt.Date       `json:"valid_until"`
+	Requirements requirementsDTO `json:"requirements"`
 }
 
 // pathwayDTO is API.md's Pathway.
@@ -87,10 +95,15 @@ func toPathwayDTO(v pathway.View) pathwayDTO {
 			TwentyEightDayBreached: b.TwentyEightDayBreached, SessionID: nonEmpty(b.SessionID)})
 	}
 	if p := v.PreOp; p != nil {
-		out.PreOp = &preOpDTO{AssessedOn: p.AssessedOn, Outcome: p.Outcome, ValidUntil: p.ValidUntil, Requirements: p.Requirements}
-		if out.PreOp.Requirements.Kit == nil {
-			out.PreOp.Requirements.Kit = []string{}
+		r := requirementsDTO{HDUBed: p.Requirements.HDUBed, Kit: p.Requirements.Kit, Radiology: p.Requirements.Radiology,
+			AnaesthetistGrade: p.Requirements.AnaesthetistGrade}
+		if r.Kit == nil {
+			r.Kit = []string{}
 		}
+		if r.AnaesthetistGrade == "" {
+			r.AnaesthetistGrade = "any"
+		}
+		out.PreOp = &preOpDTO{AssessedOn: p.AssessedOn, Outcome: p.Outcome, ValidUntil: p.ValidUntil, Requirements: r}
 	}
 	return out
 }

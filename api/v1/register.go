@@ -11,7 +11,8 @@ import (
 
 // Register adds the v1 pathway and query routes to a server. Booking officers read
 // pathways and the PTL they work from; reports are for readers, validators and
-// auditors; the raw events and integrity for auditors.
+// auditors; validation histories for validators and auditors; the raw events and
+// integrity for auditors; admin may do everything.
 func Register(srv *api.Server, d *Deps) {
 	cmd := srv.Group("/pathways", api.CommandRoles)
 	cmd.POST("", d.refer)
@@ -28,7 +29,7 @@ func Register(srv *api.Server, d *Deps) {
 
 	read := srv.Group("/pathways", api.ReadRoles.With(api.RoleBooking, api.RoleReader))
 	read.GET("/:id", d.getPathway)
-	read.GET("/:id/validations", d.validations)
+	srv.Group("/pathways", api.ReadRoles).GET("/:id/validations", d.validations)
 	srv.Group("/pathways", api.AuditRoles).GET("/:id/events", d.events)
 	srv.Group("/waiting-list", api.ReportRoles.With(api.RoleBooking)).GET("", d.waitingList)
 	srv.Group("/reports", api.ReportRoles).GET("/rtt", d.rttReport)
