@@ -46,7 +46,8 @@ func prepareDemo(ctx context.Context, store eventstore.Store, toks *tokens.Store
 	}
 	fmt.Fprintf(stdout, "Pathway Ledger demo at http://%s\n", addr)
 	fmt.Fprintf(stdout, "  token (admin, shown once): %s\n", secret)
-	fmt.Fprintf(stdout, "  try: curl -s http://%s/readyz\n", addr)
+	fmt.Fprintf(stdout, "  try: curl -s -H 'Authorization: Bearer %s' 'http://%s/v1/waiting-list?limit=5'\n", secret, addr)
+	fmt.Fprintf(stdout, "       (README \"A tour of the API\" has more)\n")
 	fmt.Fprintf(stdout, "       go run ./cmd/ledger export ptl --data <this data folder> | head   (after stopping the server: one process holds the folder)\n")
 	return nil
 }
