@@ -1,0 +1,135 @@
+package pathways_test
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/internal/benchdata"
+	"github.com/pathway-ledger/ledger/projections/pathways"
+)
+
+// build100k is the model of a generated trust grown until 100,000 pathways have a
+// running period, and the heap it added, measured once for every benchmark here.
+var build100k = sync.OnceValues(func() (*pathways.ReadModel, buildStats) {
+	const open = 100_000
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	m := pathways.New()
+	var st buildStats
+	start := time.Now()
+	err := benchdata.Pathways(10*open, func(ev eventstore.Event) bool {
+		if ev.StreamVersion == 0 && m.OpenPathways() >= open {
+			return false
+		}
+		st.events++
+		return m.Apply(ev) == nil
+	})
+	st.took = time.Since(start)
+	if err != nil {
+		panic(err)
+	}
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	st.heap = after.HeapAlloc - before.HeapAlloc
+	st.open, st.all = m.OpenPathways(), m.Pathways()
+	return m, st
+})
+
+type buildStats struct {
+	events, open, all int
+	heap              uint64
+	took              time.Duration
+}
+
+// BenchmarkWaitingListPage100k: pages of 50 of a PTL with 100,000 open pathways, a
+// mix of what booking teams ask (first page, a specialty, a week band, breaching
+// soon, and deep pages by cursor), with p50/p99 per page.
+func BenchmarkWaitingListPage100k(b *testing.B) {
+	m, st := build100k()
+	require.GreaterOrEqual(b, st.open, 100_000)
+	on := benchdata.Today
+	twelve, fifty2, fourteen := 12, 52, 14
+	// Cursors spread through the list, for deep pages.
+	var cursors []string
+	q := pathways.Query{On: on, Limit: 500}
+	for len(cursors) < 100 {
+		_, next, err := m.WaitingList(q)
+		require.NoError(b, err)
+		if next == "" {
+			break
+		}
+		cursors = append(cursors, next)
+		q.Cursor = next
+	}
+	queries := []pathways.Query{
+		{On: on},
+		{On: on, SpecialtyCode: "110"},
+		{On: on, SpecialtyCode: "130", ListType: "inpatient"},
+		{On: on, MinWeeks: &fifty2},
+		{On: on, MaxWeeks: &twelve, SpecialtyCode: "120"},
+		{On: on, BreachWithinDays: &fourteen},
+		{On: on, Priority: "P2"},
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	lat := make([]time.Duration, 0, 1<<16)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		q := queries[i%len(queries)]
+		if i%3 == 0 {
+			q.Cursor = cursors[rng.IntN(len(cursors))]
+		}
+		t0 := time.Now()
+		items, _, err := m.WaitingList(q)
+		lat = append(lat, time.Since(t0))
+		if err != nil || (i == 0 && len(items) != pathways.DefaultLimit) {
+			b.Fatalf("query %+v: %d items, %v", q, len(items), err)
+		}
+	}
+	reportPercentiles(b, lat)
+}
+
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	at := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) }
+	b.ReportMetric(at(0.50), "p50-µs")
+	b.ReportMetric(at(0.99), "p99-µs")
+}
+
+// BenchmarkBuild100kOpen reports what the model of a 100,000-open-pathway trust
+// costs: heap per open pathway (closed ones included in the heap, as they are
+// held), and the apply rate while it was built.
+func BenchmarkBuild100kOpen(b *testing.B) {
+	_, st := build100k()
+	for b.Loop() {
+	}
+	b.ReportMetric(float64(st.heap)/float64(st.open), "heap-B/open-pathway")
+	b.ReportMetric(float64(st.heap)/float64(st.all), "heap-B/pathway")
+	b.ReportMetric(float64(st.open), "open-pathways")
+	b.ReportMetric(float64(st.all), "pathways")
+}
+
+// BenchmarkRebuild: folding the log into an empty model (what a replay does after
+// reading), events per second, on 20,000 generated pathways.
+func BenchmarkRebuild(b *testing.B) {
+	var evs []eventstore.Event
+	require.NoError(b, benchdata.Pathways(20_000, func(ev eventstore.Event) bool { evs = append(evs, ev); return true }))
+	b.ResetTimer()
+	for b.Loop() {
+		m := pathways.New()
+		for _, ev := range evs {
+			if err := m.Apply(ev); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(evs))*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
