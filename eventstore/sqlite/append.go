@@ -25,6 +25,9 @@ type appendRes struct {
 // writer, committed with whatever other appends arrived meanwhile (one fsync for
 // all), and acknowledged only after that commit is durable.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if s.opts.readOnly {
+		return eventstore.AppendResult{}, ErrReadOnly
+	}
 	prepared, err := eventstore.Prepare(stream, events)
 	if err != nil {
 		return eventstore.AppendResult{}, err

@@ -14,6 +14,7 @@ import (
 type reader struct {
 	conn                     *lite.Conn
 	all, span, stream, exist *lite.Stmt
+	last                     *lite.Stmt
 	dec                      decoder
 }
 
@@ -35,6 +36,7 @@ func openReader(path string) (*reader, error) {
 		{&r.span, `SELECT ` + columns + ` FROM events WHERE position > ? AND position <= ? ORDER BY position`},
 		{&r.stream, `SELECT ` + columns + ` FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`},
 		{&r.exist, `SELECT 1 FROM events WHERE stream = ? LIMIT 1`},
+		{&r.last, `SELECT COALESCE(MAX(position), 0) FROM events`},
 	} {
 		if *st.dst, err = conn.Prepare(st.sql); err != nil {
 			return nil, errorsJoinClose(err, conn)
@@ -51,6 +53,14 @@ func errorsJoinClose(err error, c *lite.Conn) error {
 }
 
 func (r *reader) close() error { return r.conn.Close() }
+
+func (r *reader) lastPosition() (uint64, error) {
+	defer r.last.Reset()
+	if _, err := r.last.Step(); err != nil {
+		return 0, err
+	}
+	return uint64(r.last.Int64(0)), nil
+}
 
 // collect steps st to its end and decodes every row.
 func (r *reader) collect(ctx context.Context, st *lite.Stmt, capacity int) ([]eventstore.Event, error) {
@@ -183,9 +193,10 @@ const splitAt = 2048
 func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventstore.Event, error) {
 	var out []eventstore.Event
 	err := s.withReader(ctx, func(r *reader) error {
-		s.mu.Lock()
-		head := s.head
-		s.mu.Unlock()
+		head, err := s.readHead(r)
+		if err != nil {
+			return err
+		}
 		var avail uint64
 		if head > after {
 			avail = head - after
@@ -204,7 +215,6 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventst
 		if err := bindAll(r.all, int64(after), lim); err != nil {
 			return storageErr("read", err)
 		}
-		var err error
 		out, err = r.collect(ctx, r.all, c)
 		return err
 	})

@@ -11,13 +11,15 @@
 // database file from its own connection, so no append waits for a checkpoint. The
 // process holds an exclusive flock on LockFile for its life: a second ledger on the
 // same folder gets eventstore.ErrLocked, while auditors may still read the file with
-// the sqlite3 tool (the README documents the format).
+// the sqlite3 tool (the README documents the format), and other processes may open
+// the folder with ReadOnly: WAL readers never block the writer, nor it them.
 package sqlite
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -46,6 +48,8 @@ type options struct {
 	readOnlyDatabase bool
 	noSplitReads     bool
 	restartFrames    int64
+	readOnly         bool
+	pollEvery        time.Duration
 }
 
 // Option tunes a store.
@@ -63,6 +67,20 @@ func WithCheckpointInterval(d time.Duration) Option {
 
 // WithClock replaces the clock that stamps recorded_at (tests of knowledge time).
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// ReadOnly opens the store for reading beside the process that writes it (ledger
+// serve holds the folder lock for its life): no lock is taken, the database must
+// already exist and is never created, changed or checkpointed, and Append fails
+// with ErrReadOnly. Reads see every commit of the writer process; since that
+// process cannot tell this one about them, HeadPosition and ReadAll ask the file and
+// subscriptions notice new events by polling (every 100ms).
+func ReadOnly() Option { return func(o *options) { o.readOnly = true } }
+
+// ErrReadOnly is the answer to Append on a store opened with ReadOnly.
+var ErrReadOnly = errors.New("sqlite: store opened read-only: appends go through the process that holds the data folder")
+
+// withPollInterval sets how often a ReadOnly store looks for the writer's commits.
+func withPollInterval(d time.Duration) Option { return func(o *options) { o.pollEvery = d } }
 
 // withReadOnlyDatabase opens the writer connection read-only: what SQLite sees when
 // the folder or file has become read-only under a running ledger.
@@ -85,6 +103,7 @@ const (
 	mmapBytes        = 1 << 31
 	walSizeLimit     = 64 << 20
 	defaultReaders   = 4
+	defaultPoll      = 100 * time.Millisecond
 	defaultMaxGroup  = 512
 	defaultGroupSize = 32 << 20
 	gatherLimit      = 4 << 20
@@ -118,9 +137,12 @@ var _ eventstore.Store = (*Store)(nil)
 // Open opens (creating if needed) the store in dir and takes the folder lock.
 func Open(dir string, opt ...Option) (*Store, error) {
 	o := options{checkpointEvery: 200 * time.Millisecond, restartFrames: restartFrames, maxGroupAppends: defaultMaxGroup,
-		maxGroupBytes: defaultGroupSize, readers: defaultReaders, now: time.Now}
+		maxGroupBytes: defaultGroupSize, readers: defaultReaders, now: time.Now, pollEvery: defaultPoll}
 	for _, f := range opt {
 		f(&o)
+	}
+	if o.readOnly {
+		return openReadOnly(dir, o)
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("%w: create data folder: %w", eventstore.ErrStorage, err)
@@ -192,6 +214,85 @@ func (s *Store) open() error {
 	return nil
 }
 
+// openReadOnly opens only the pool of read connections. The writer process may come
+// and go meanwhile: SQLite's WAL index in the shared-memory file keeps readers of
+// other processes consistent with its commits and checkpoints.
+func openReadOnly(dir string, o options) (*Store, error) {
+	s := &Store{dir: dir, opts: o, done: make(chan struct{}), notify: make(chan struct{})}
+	path := s.Path()
+	// Checked first because SQLite's own answer ("unable to open database file")
+	// does not say whether the folder is wrong or merely empty.
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: no ledger database in %s (nothing has been recorded there yet, or the data folder is wrong): %w",
+				eventstore.ErrStorage, dir, err)
+		}
+		return nil, storageErr("open database", err)
+	}
+	s.readers = make(chan *reader, o.readers)
+	for range o.readers {
+		r, err := openReader(path)
+		if err != nil {
+			s.closeConns()
+			return nil, storageErr("open reader", err)
+		}
+		s.readers <- r
+		s.nread++
+	}
+	r := <-s.readers
+	head, err := r.lastPosition()
+	s.readers <- r
+	if err != nil {
+		s.closeConns()
+		return nil, storageErr("read head", err)
+	}
+	s.head = head
+	s.wg.Add(1)
+	go s.pollLoop()
+	return s, nil
+}
+
+// pollLoop wakes the subscriptions of a ReadOnly store when the writer process has
+// committed: no notification crosses the process boundary.
+func (s *Store) pollLoop() {
+	defer s.wg.Done()
+	t := time.NewTicker(s.opts.pollEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+			_ = s.withReader(context.Background(), func(r *reader) error {
+				_, err := s.readHead(r)
+				return err
+			})
+		}
+	}
+}
+
+// readHead is the last committed position: the writer's own count, or for a
+// ReadOnly store the file's, published to subscriptions if it has moved.
+func (s *Store) readHead(r *reader) (uint64, error) {
+	if !s.opts.readOnly {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.head, nil
+	}
+	head, err := r.lastPosition()
+	if err != nil {
+		return 0, storageErr("read head", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if head > s.head {
+		s.head = head
+		close(s.notify)
+		s.notify = make(chan struct{})
+	}
+	return s.head, nil
+}
+
 func storageErr(what string, err error) error {
 	return fmt.Errorf("%w: %s: %w", eventstore.ErrStorage, what, err)
 }
@@ -200,7 +301,15 @@ func storageErr(what string, err error) error {
 func (s *Store) Path() string { return filepath.Join(s.dir, DatabaseFile) }
 
 // HeadPosition is the position of the last committed event (0: empty log).
-func (s *Store) HeadPosition(context.Context) (uint64, error) {
+func (s *Store) HeadPosition(ctx context.Context) (uint64, error) {
+	if s.opts.readOnly {
+		var head uint64
+		err := s.withReader(ctx, func(r *reader) (err error) {
+			head, err = s.readHead(r)
+			return err
+		})
+		return head, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
