@@ -71,7 +71,7 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ledger export rtt: --census is required")
 		return 2
 	}
-	store, err := sf.open(ctx)
+	store, err := sf.openReadOnly(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "ledger export: %v\n", err)
 		return 1

@@ -28,6 +28,16 @@ func (f *storeFlags) open(ctx context.Context) (eventstore.Store, error) {
 	return sqlite.Open(f.data)
 }
 
+// openReadOnly opens a store for commands that only read (export, verify), so they
+// can run while ledger serve holds the embedded store's folder. KurrentDB serves any
+// number of clients, so there it is the ordinary open.
+func (f *storeFlags) openReadOnly(ctx context.Context) (eventstore.Store, error) {
+	if f.store != "" {
+		return kurrent.Open(ctx, f.store)
+	}
+	return sqlite.Open(f.data, sqlite.ReadOnly())
+}
+
 func envOr(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v

@@ -19,7 +19,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	store, err := sf.open(ctx)
+	store, err := sf.openReadOnly(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "ledger verify: %v\n", err)
 		return 1
