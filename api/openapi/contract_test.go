@@ -39,6 +39,12 @@ var apiRoutes = []string{
 	"GET /v1/sessions",
 	"GET /v1/sessions/{id}",
 	"GET /v1/sessions/{id}/suggestions",
+	// Added beyond API.md: the rest of the 6-4-2 cycle, list proposals and reports
+	"POST /v1/sessions/{id}/confirmation",
+	"POST /v1/sessions/{id}/release",
+	"GET /v1/sessions/{id}/proposal",
+	"GET /v1/reports/session-utilisation",
+	"GET /v1/reports/twenty-eight-day",
 	// Queries
 	"GET /v1/pathways/{id}",
 	"GET /v1/pathways/{id}/events",
@@ -222,7 +228,8 @@ func TestEnumsAreAPIs(t *testing.T) {
 		{"Finding", "severity", []any{"info", "warning", "error"}},
 		{"Session", "status", []any{"planned", "finalised", "cancelled", "released"}},
 		{"Session", "list_type", sessionListTypes},
-		{"Session", "milestones.status", []any{"on_track", "at_risk", "missed"}},
+		// not_applicable is added, for cancelled and released sessions.
+		{"Session", "milestones.status", []any{"on_track", "at_risk", "missed", "not_applicable"}},
 		{"WaitingListItem", "list_type", waitingListTypes},
 		{"SuggestionCandidate", "priority", priorities},
 	}

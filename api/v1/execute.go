@@ -9,9 +9,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/aggregates/session"
 	"github.com/pathway-ledger/ledger/api"
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/process/booking"
 	"github.com/pathway-ledger/ledger/projections/pathways"
+	"github.com/pathway-ledger/ledger/projections/sessions"
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
@@ -25,6 +28,22 @@ type Deps struct {
 	Projections Projections
 	// Logger receives what goes wrong outside a request (a background rebuild).
 	Logger *slog.Logger
+	// Sessions is the sessions read model (lists, utilisation); nil answers 503.
+	Sessions *sessions.ReadModel
+	// Bookings completes the pathway side of session changes; nil: a worker on Store
+	// without a tracker (the change is made at once; nothing retries it).
+	Bookings *booking.Worker
+	// Milestones is the 6-4-2 policy sessions are judged by (zero: the default).
+	Milestones session.MilestonePolicy
+}
+
+func (d *Deps) bookings() *booking.Worker { return d.Bookings }
+
+func (d *Deps) logger() *slog.Logger {
+	if d.Logger != nil {
+		return d.Logger
+	}
+	return slog.Default()
 }
 
 func (d *Deps) today() rtt.Date {

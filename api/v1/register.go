@@ -7,6 +7,7 @@ import (
 
 	"github.com/pathway-ledger/ledger/api"
 	"github.com/pathway-ledger/ledger/api/openapi"
+	"github.com/pathway-ledger/ledger/process/booking"
 )
 
 // Register adds the v1 pathway and query routes to a server. Booking officers read
@@ -14,6 +15,9 @@ import (
 // auditors; validation histories for validators and auditors; the raw events and
 // integrity for auditors; admin may do everything.
 func Register(srv *api.Server, d *Deps) {
+	if d.Bookings == nil {
+		d.Bookings = &booking.Worker{Store: d.Store, Today: d.today, Log: d.Logger}
+	}
 	cmd := srv.Group("/pathways", api.CommandRoles)
 	cmd.POST("", d.refer)
 	cmd.POST("/:id/activities", command(d, http.StatusCreated, activity))
@@ -34,8 +38,31 @@ func Register(srv *api.Server, d *Deps) {
 	srv.Group("/waiting-list", api.ReportRoles.With(api.RoleBooking)).GET("", d.waitingList)
 	srv.Group("/reports", api.ReportRoles).GET("/rtt", d.rttReport)
 	srv.Group("/integrity", api.AuditRoles).GET("", d.integrity)
+	registerSessions(srv, d)
 	registerAdmin(srv, d)
 	srv.Group("/openapi.json", api.AuthenticatedRoles).GET("", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openapi.Spec())
 	})
+}
+
+// registerSessions adds the session routes: booking officers plan and fill lists;
+// everyone who reads the PTL may read lists and the session reports.
+func registerSessions(srv *api.Server, d *Deps) {
+	cmd := srv.Group("/sessions", api.CommandRoles)
+	cmd.POST("", d.planSession)
+	cmd.POST("/:id/bookings", d.schedule)
+	cmd.POST("/:id/bookings/:pathway_id/removal", d.removeFromSession)
+	cmd.POST("/:id/finalisation", sessionCommand(d, false, finalise))
+	cmd.POST("/:id/confirmation", sessionCommand(d, false, confirm))
+	cmd.POST("/:id/cancellations", sessionCommand(d, true, cancelSession))
+	cmd.POST("/:id/release", sessionCommand(d, true, release))
+
+	read := srv.Group("/sessions", api.ReportRoles.With(api.RoleBooking))
+	read.GET("", d.listSessions)
+	read.GET("/:id", d.getSession)
+	read.GET("/:id/suggestions", d.suggestions)
+	read.GET("/:id/proposal", d.proposal)
+	reports := srv.Group("/reports", api.ReportRoles.With(api.RoleBooking))
+	reports.GET("/session-utilisation", d.utilisation)
+	reports.GET("/twenty-eight-day", d.guarantees)
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/pathway-ledger/ledger/projections"
-	"github.com/pathway-ledger/ledger/projections/pathways"
 )
 
 // replay rebuilds every read model from position 0 and writes fresh snapshots, so the
@@ -27,7 +26,7 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer store.Close()
-	model := pathways.New()
+	model, sessionsModel, tracker := newProjections()
 	start := time.Now()
 	last := start
 	st, err := projections.Replay(ctx, store, sf.data, func(pos, events uint64) {
@@ -35,13 +34,13 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			last = time.Now()
 			fmt.Fprintf(stderr, "replay: %d events, position %d (%.0f events/s)\n", events, pos, float64(events)/time.Since(start).Seconds())
 		}
-	}, model)
+	}, model, sessionsModel, tracker)
 	if err != nil {
 		fmt.Fprintf(stderr, "ledger replay: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "replayed %d events to position %d in %s (%.0f events/s); snapshots written in %s; %d open pathways\n",
+	fmt.Fprintf(stdout, "replayed %d events to position %d in %s (%.0f events/s); snapshots written in %s; %d open pathways, %d sessions, %d session bookings owed to pathways\n",
 		st.Events, st.Position, st.Duration.Round(time.Millisecond), st.EventsPerSecond,
-		st.SnapshotDuration.Round(time.Millisecond), model.OpenPathways())
+		st.SnapshotDuration.Round(time.Millisecond), model.OpenPathways(), sessionsModel.Len(), len(tracker.Pending()))
 	return 0
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pathway-ledger/ledger/aggregates/session"
 	"github.com/pathway-ledger/ledger/api"
 	"github.com/pathway-ledger/ledger/api/tokens"
 	v1 "github.com/pathway-ledger/ledger/api/v1"
@@ -30,6 +31,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	afterWait := fs.Duration("after-wait", api.DefaultAfterWait, "longest wait of a read with after= for the projections")
 	drain := fs.Duration("shutdown-timeout", api.DefaultShutdownTimeout, "longest wait for in-flight requests at shutdown")
 	bodyLimit := fs.Int64("body-limit", api.DefaultBodyLimit, "largest request body in bytes")
+	milestones := fs.String("session-milestones", envOr("LEDGER_SESSION_MILESTONES", "6,4,2"), "weeks before a session by which it is confirmed, filled and locked (env LEDGER_SESSION_MILESTONES)")
+	fill := fs.String("session-fill-threshold", envOr("LEDGER_SESSION_FILL_THRESHOLD", "0.85"), "utilisation a list must reach by fill_by, 0-1 (env LEDGER_SESSION_FILL_THRESHOLD)")
 	demo := fs.Bool("demo", false, "on an empty data folder, generate a small synthetic trust; print the URL and an admin token")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -44,6 +47,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lv}))
+	policy, err := milestonePolicy(*milestones, *fill)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledger serve: --session-milestones/--session-fill-threshold: %v\n", err)
+		return 2
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -86,7 +94,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			log.Error("closing the read models", slog.String("error", err.Error()))
 		}
 	}()
-	srv, err := newServer(store, toks, models, log, api.Options{
+	srv, err := newServer(store, toks, models, policy, log, api.Options{
 		Addr:            *addr,
 		AdminToken:      os.Getenv("LEDGER_ADMIN_TOKEN"),
 		AfterWait:       *afterWait,
@@ -112,12 +120,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // newServer is the API server with every route of the ledger on the store and read
 // models; opts gives the listening and limit settings.
-func newServer(store eventstore.Store, toks *tokens.Store, models *readModels, log *slog.Logger, opts api.Options) (*api.Server, error) {
+func newServer(store eventstore.Store, toks *tokens.Store, models *readModels, policy session.MilestonePolicy, log *slog.Logger, opts api.Options) (*api.Server, error) {
 	opts.Store, opts.Progress, opts.Tokens, opts.Logger = store, progress{models.runner}, toks, log
 	srv, err := api.New(opts)
 	if err != nil {
 		return nil, err
 	}
-	v1.Register(srv, &v1.Deps{Store: store, Pathways: models.pathways, Projections: models.runner, Logger: log})
+	v1.Register(srv, &v1.Deps{Store: store, Pathways: models.pathways, Sessions: models.sessions, Bookings: models.worker,
+		Milestones: policy, Projections: models.runner, Logger: log})
 	return srv, nil
 }

@@ -110,10 +110,6 @@ func (t *Tracker) Apply(ev eventstore.Event) error {
 	return nil
 }
 
-func base(ev eventstore.Event, kind Kind) Action {
-	return Action{Kind: kind, Cause: ev.EventID, Actor: ev.Actor, Position: ev.Position}
-}
-
 func (t *Tracker) applySession(ev eventstore.Event) error {
 	e, err := session.Decode(ev.Type, ev.SchemaVersion, ev.Data)
 	if err != nil {
@@ -123,18 +119,12 @@ func (t *Tracker) applySession(ev eventstore.Event) error {
 	defer t.mu.Unlock()
 	switch e := e.(type) {
 	case session.PatientScheduled:
-		a := base(ev, Book)
-		a.PathwayID, a.BookingID, a.SessionID, a.AdmissionOn, a.On = e.PathwayID, e.BookingID, e.SessionID, e.AdmissionOn, e.ScheduledOn
-		t.links[e.BookingID] = &link{Scheduled: a}
+		t.links[e.BookingID] = &link{Scheduled: scheduled(ev, e)}
 	case session.PatientUnscheduled:
-		reason := e.Reason
-		if reason == "" {
-			reason = "taken off the session list"
-		}
-		t.remove(ev, e.BookingID, e.UnscheduledOn, reason, false)
+		t.remove(ev, e.BookingID, e.UnscheduledOn, removalReason(e), false)
 	case session.SessionCancelled:
 		for _, b := range e.CancelledBookings {
-			t.remove(ev, b.BookingID, e.CancelledOn, "session cancelled: "+e.Reason, e.Clinical)
+			t.remove(ev, b.BookingID, e.CancelledOn, cancellationReason(e), e.Clinical)
 		}
 	default:
 		return nil
@@ -148,9 +138,7 @@ func (t *Tracker) remove(ev eventstore.Event, bookingID string, on rtt.Date, rea
 	if l == nil || l.Removal != nil {
 		return
 	}
-	a := base(ev, Cancel)
-	a.PathwayID, a.BookingID, a.SessionID, a.AdmissionOn = l.Scheduled.PathwayID, bookingID, l.Scheduled.SessionID, l.Scheduled.AdmissionOn
-	a.On, a.Reason, a.Clinical = on, reason, clinical
+	a := removal(ev, l.Scheduled, on, reason, clinical)
 	l.Removal = &a
 }
 
