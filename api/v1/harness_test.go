@@ -2,10 +2,13 @@ package v1_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,9 +21,31 @@ import (
 	"github.com/pathway-ledger/ledger/eventstore"
 	"github.com/pathway-ledger/ledger/eventstore/sqlite"
 	"github.com/pathway-ledger/ledger/internal/httpscenarios"
+	"github.com/pathway-ledger/ledger/process/booking"
 	"github.com/pathway-ledger/ledger/projections"
 	"github.com/pathway-ledger/ledger/projections/pathways"
+	"github.com/pathway-ledger/ledger/projections/sessions"
+	"github.com/pathway-ledger/ledger/rtt"
 )
+
+// faultyStore can refuse appends to pathway streams, as a process killed between
+// a session append and the pathway append would leave them.
+type faultyStore struct {
+	eventstore.Store
+	failPathways atomic.Bool
+}
+
+func (s *faultyStore) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, evs ...eventstore.EventData) (eventstore.AppendResult, error) {
+	if s.failPathways.Load() && strings.HasPrefix(stream, "pathway-") {
+		return eventstore.AppendResult{}, fmt.Errorf("%w: killed before the pathway append", eventstore.ErrStorage)
+	}
+	return s.Store.Append(ctx, stream, expected, evs...)
+}
+
+// HeadPosition passes through, so the runner measures its lag as with the engine.
+func (s *faultyStore) HeadPosition(ctx context.Context) (uint64, error) {
+	return s.Store.(projections.HeadReader).HeadPosition(ctx)
+}
 
 const adminToken = "admin-token-for-tests-0123456789"
 
@@ -36,26 +61,34 @@ func (p runnerProgress) WaitFor(ctx context.Context, pos uint64) error {
 // env is a server on a fresh embedded store with its read models running, one
 // client per role, and every exchange checked against the OpenAPI document.
 type env struct {
-	srv    *api.Server
-	store  eventstore.Store
-	runner *projections.Runner
-	model  *pathways.ReadModel
-	url    string
-	team   httpscenarios.Team
-	admin  *httpscenarios.Client
-	anon   *httpscenarios.Client
-	roles  map[api.Role]*httpscenarios.Client
+	srv      *api.Server
+	store    *faultyStore
+	runner   *projections.Runner
+	model    *pathways.ReadModel
+	sessions *sessions.ReadModel
+	tracker  *booking.Tracker
+	worker   *booking.Worker
+	url      string
+	team     httpscenarios.Team
+	admin    *httpscenarios.Client
+	anon     *httpscenarios.Client
+	roles    map[api.Role]*httpscenarios.Client
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvAt(t, nil) }
+
+// newEnvAt is newEnv with the server's clock fixed (nil: the real clock). The booking
+// worker is not running: tests drain it when they mean to.
+func newEnvAt(t *testing.T, now func() time.Time) *env {
 	t.Helper()
 	dir := t.TempDir()
-	store, err := sqlite.Open(dir)
+	disk, err := sqlite.Open(dir)
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
+	t.Cleanup(func() { _ = disk.Close() })
+	store := &faultyStore{Store: disk}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	model := pathways.New()
-	runner, err := projections.NewRunner(store, dir, log, model)
+	model, sessionsModel, tracker := pathways.New(), sessions.New(), booking.NewTracker()
+	runner, err := projections.NewRunner(store, dir, log, model, sessionsModel, tracker)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -66,7 +99,15 @@ func newEnv(t *testing.T) *env {
 	srv, err := api.New(api.Options{Store: store, Progress: runnerProgress{runner}, Tokens: toks,
 		AdminToken: adminToken, Logger: log, AfterWait: 5 * time.Second})
 	require.NoError(t, err)
-	v1.Register(srv, &v1.Deps{Store: store, Pathways: model, Projections: runner, Logger: log})
+	today := func() rtt.Date {
+		if now != nil {
+			return rtt.DateOf(now())
+		}
+		return rtt.DateOf(time.Now())
+	}
+	worker := &booking.Worker{Store: store, Tracker: tracker, Today: today, Log: log}
+	v1.Register(srv, &v1.Deps{Store: store, Pathways: model, Sessions: sessionsModel, Bookings: worker,
+		Projections: runner, Logger: log, Now: now})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 
@@ -74,7 +115,8 @@ func newEnv(t *testing.T) *env {
 	check := func(t testing.TB, req *http.Request, status int, header http.Header, body []byte) {
 		validator.Check(t, req, status, header, body)
 	}
-	e := &env{srv: srv, store: store, runner: runner, model: model, url: hs.URL, roles: map[api.Role]*httpscenarios.Client{}}
+	e := &env{srv: srv, store: store, runner: runner, model: model, sessions: sessionsModel, tracker: tracker, worker: worker,
+		url: hs.URL, roles: map[api.Role]*httpscenarios.Client{}}
 	base := &httpscenarios.Client{Base: hs.URL, Check: check}
 	for _, role := range api.AllRoles() {
 		secret, _, err := toks.Create("user-"+string(role), string(role))

@@ -17,6 +17,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 	e := newEnv(t)
 	id := seedPathway(t, e, 1)
 	p := "/v1/pathways/" + id
+	sid := "5e55a0a0-0000-4000-8000-00000000000a"
+	e.team.Booking.Expect(t, http.StatusCreated, "POST", "/v1/sessions", map[string]any{"session_id": sid, "date": "2099-06-01",
+		"start_time": "08:30", "end_time": "12:30", "specialty_code": "110", "list_type": "clinic"})
+	sp := "/v1/sessions/" + sid
 	const (
 		B = "booking"
 		V = "validator"
@@ -46,6 +50,19 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"GET", "/v1/reports/rtt?on=2025-03-31", "", V + A + R},
 		{"GET", "/v1/integrity", "", A},
 		{"GET", "/v1/openapi.json", "", B + V + A + R},
+		{"POST", "/v1/sessions", `{"date":"2099-06-02","start_time":"08:30","end_time":"12:30","specialty_code":"110","list_type":"theatre"}`, B},
+		{"POST", sp + "/bookings", `{"pathway_id":"` + id + `","expected_minutes":30}`, B},
+		{"POST", sp + "/bookings/" + id + "/removal", `{"reason":"x"}`, B},
+		{"POST", sp + "/confirmation", "", B},
+		{"POST", sp + "/finalisation", "", B},
+		{"POST", sp + "/cancellations", `{"cancelled_on":"2025-02-05","reason":"x"}`, B},
+		{"POST", sp + "/release", `{"reason":"x"}`, B},
+		{"GET", "/v1/sessions", "", B + V + A + R},
+		{"GET", sp, "", B + V + A + R},
+		{"GET", sp + "/suggestions", "", B + V + A + R},
+		{"GET", sp + "/proposal", "", B + V + A + R},
+		{"GET", "/v1/reports/session-utilisation", "", B + V + A + R},
+		{"GET", "/v1/reports/twenty-eight-day", "", B + V + A + R},
 		{"GET", "/v1/admin/projections", "", ""},
 		{"POST", "/v1/admin/projections/rebuild", `{"projections":["pathways"]}`, ""},
 	}

@@ -172,7 +172,34 @@ func (d *Deps) follow(c echo.Context, ch sessionChange) {
 	}
 }
 
-func (d *Deps) sessionView(s session.State) session.View { return s.View(d.Milestones, d.today()) }
+// sessionDTO is the Session resource: the aggregate's view with the anaesthetist
+// grade null when the list has no anaesthetist (a session naming one without a
+// grade offers "any").
+type sessionDTO struct {
+	session.View
+	Capabilities capabilitiesDTO `json:"capabilities"`
+}
+
+type capabilitiesDTO struct {
+	HDUBed            bool     `json:"hdu_bed"`
+	Kit               []string `json:"kit"`
+	Radiology         bool     `json:"radiology"`
+	AnaesthetistGrade *string  `json:"anaesthetist_grade"`
+}
+
+func (d *Deps) sessionView(s session.State) sessionDTO {
+	v := s.View(d.Milestones, d.today())
+	dto := sessionDTO{View: v, Capabilities: capabilitiesDTO{HDUBed: v.Capabilities.HDUBed, Kit: v.Capabilities.Kit,
+		Radiology: v.Capabilities.Radiology}}
+	grade := v.Capabilities.AnaesthetistGrade
+	if grade == "" && v.Anaesthetist != "" {
+		grade = session.GradeAny
+	}
+	if grade != "" {
+		dto.Capabilities.AnaesthetistGrade = &grade
+	}
+	return dto
+}
 
 // planSession: POST /v1/sessions.
 func (d *Deps) planSession(c echo.Context) error {

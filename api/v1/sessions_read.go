@@ -63,7 +63,7 @@ func (d *Deps) listSessions(c echo.Context) error {
 	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
 		return api.BadRequest("invalid query parameter", api.FieldError{Field: "to", Detail: "must not be before from"})
 	}
-	items := []session.View{}
+	items := []sessionDTO{}
 	for _, s := range m.List(f) {
 		items = append(items, d.sessionView(s))
 	}
@@ -129,7 +129,7 @@ func (d *Deps) candidatesFor(c echo.Context) (session.View, []session.Candidate,
 			}
 		}
 	}
-	return d.sessionView(s), cs, without, nil
+	return s.View(d.Milestones, d.today()), cs, without, nil
 }
 
 // utilisation: GET /v1/reports/session-utilisation?from=&to=&specialty_code=
