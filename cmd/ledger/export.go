@@ -18,12 +18,17 @@ import (
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
-// export writes the monthly RTT return in the published full-extract layout, or the
-// PTL as an Excel-friendly CSV.
+// export writes the monthly RTT return in the published full-extract layout, the
+// PTL as an Excel-friendly CSV, or the WLMDS-style open-pathways file
+// (export_wlmds.go).
 func export(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "wlmds" {
+		return exportWLMDS(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "rtt" && args[0] != "ptl") {
 		fmt.Fprintln(stderr, "usage: ledger export rtt --census YYYY-MM-DD [--as-of RFC3339] [--provider-code C] [--out FILE]")
 		fmt.Fprintln(stderr, "       ledger export ptl [--on YYYY-MM-DD] [--bom] [--out FILE]")
+		fmt.Fprintln(stderr, wlmdsUsage)
 		return 2
 	}
 	what := args[0]

@@ -62,10 +62,13 @@ Commands:
   replay    rebuild every read model from position 0 and write fresh snapshots (progress, closing rate)
   import    a PTL CSV extract or an NDJSON event file; every row checked first, refused rows reported
   export    rtt: the monthly RTT return in NHS England's 121-column layout (--census DATE [--as-of T]);
-            ptl: the PTL as CSV, longest wait first (--on DATE [--bom])
+            ptl: the PTL as CSV, longest wait first (--on DATE [--bom]);
+            wlmds: WLMDS-style open pathways, one row per open RTT period
+            (--on DATE [--as-of T] [--provider CODE] [--bom])
   help      show this help
 
 Every command that opens a store takes --data DIR (default ./data, env LEDGER_DATA)
 and --store URL (env LEDGER_STORE; kurrentdb://host:2113?tls=false selects KurrentDB).
+export and verify only read: they run beside a serve that holds the same folder.
 `)
 }
