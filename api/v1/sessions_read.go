@@ -121,10 +121,12 @@ func (d *Deps) candidatesFor(c echo.Context) (session.View, []session.Candidate,
 	}
 	cs, without := d.Pathways.Candidates(s.SpecialtyCode, s.Date)
 	if d.Sessions != nil {
+		// Lists may hold a patient whose pathway booking the worker has not written yet.
+		placed := d.Sessions.PlacementsOn(s.Date)
 		for i := range cs {
-			for _, p := range d.Sessions.PlacementsOf(cs[i].PathwayID) {
-				if p.Date.Equal(s.Date) && !hasRef(cs[i].OtherBookingsOnDate, p.BookingID) {
-					cs[i].OtherBookingsOnDate = append(cs[i].OtherBookingsOnDate, p.SessionRef)
+			for _, ref := range placed[cs[i].PathwayID] {
+				if !hasRef(cs[i].OtherBookingsOnDate, ref.BookingID) {
+					cs[i].OtherBookingsOnDate = append(cs[i].OtherBookingsOnDate, ref)
 				}
 			}
 		}

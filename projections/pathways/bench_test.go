@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/pathway-ledger/ledger/aggregates/session"
 	"github.com/pathway-ledger/ledger/eventstore"
 	"github.com/pathway-ledger/ledger/internal/benchdata"
 	"github.com/pathway-ledger/ledger/projections/pathways"
@@ -132,4 +133,35 @@ func BenchmarkRebuild(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(evs))*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkSessionSuggestions100k: the suggestions for a trauma and orthopaedics
+// theatre list four weeks ahead against the 100,000-open-pathway PTL — gathering
+// the specialty's candidates from the model and ranking them (GET
+// /v1/sessions/{id}/suggestions without HTTP), with p50/p99.
+func BenchmarkSessionSuggestions100k(b *testing.B) {
+	m, _ := build100k()
+	today := benchdata.Today
+	plan := session.PlanSession{SessionID: "bench", Date: today.AddDays(28), StartTime: session.MustParseClock("08:30"),
+		EndTime: session.MustParseClock("17:30"), SpecialtyCode: "110", ListType: session.ListTheatre, TurnaroundMinutes: 20,
+		Anaesthetist: "Dr A", Capabilities: session.Capabilities{HDUBed: true, Radiology: true, AnaesthetistGrade: session.GradeConsultant}}
+	evs, err := session.Decide(session.State{}, plan, session.DecideContext{Today: today})
+	require.NoError(b, err)
+	view := session.Fold(evs).View(session.MilestonePolicy{}, today)
+	cs, _ := m.Candidates("110", view.Date)
+	require.NotEmpty(b, session.Suggest(view, cs, today, 20))
+	lat := make([]time.Duration, 0, 1<<12)
+	var candidates int
+	for b.Loop() {
+		t0 := time.Now()
+		cs, _ := m.Candidates("110", view.Date)
+		got := session.Suggest(view, cs, today, 20)
+		lat = append(lat, time.Since(t0))
+		candidates = len(cs)
+		if len(got) == 0 {
+			b.Fatal("no suggestions")
+		}
+	}
+	b.ReportMetric(float64(candidates), "candidates")
+	reportPercentiles(b, lat)
 }

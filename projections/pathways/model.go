@@ -39,6 +39,9 @@ type ReadModel struct {
 	// in that specialty.
 	dups   map[string][]*rec
 	intern map[string]string
+	// bySpecialty holds, per specialty, the pathways a session of that specialty
+	// may take (running period and open waiting-list entry), for suggestions.
+	bySpecialty map[string]map[*rec]struct{}
 }
 
 // rec is one pathway. state is only ever replaced by pathway.Evolve, which copies
@@ -52,6 +55,10 @@ type rec struct {
 	listed bool
 	start  rtt.Date
 	dup    string
+	// cand is what a session needs to rank p, nil when p is no candidate; candSpec
+	// is its key in bySpecialty.
+	cand     *candidate
+	candSpec string
 }
 
 // New returns an empty read model.
@@ -67,6 +74,7 @@ func (m *ReadModel) resetLocked() {
 	m.ptl = ptlIndex{}
 	m.dups = map[string][]*rec{}
 	m.intern = map[string]string{}
+	m.bySpecialty = map[string]map[*rec]struct{}{}
 }
 
 // Name implements projections.Projection.
@@ -155,6 +163,7 @@ func (m *ReadModel) reindex(p *rec) {
 			m.dups[dup] = append(m.dups[dup], p)
 		}
 	}
+	m.recandidate(p)
 }
 
 func (m *ReadModel) dropDup(p *rec) {

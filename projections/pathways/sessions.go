@@ -10,6 +10,45 @@ import (
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
+// candidate is what ranking a pathway for a session needs, kept up to date on
+// every event so that suggestions read a small set, not the whole PTL.
+type candidate struct {
+	minutes  int
+	priority rtt.Priority
+	due      rtt.Date
+	hasDue   bool
+	start    rtt.Date
+	preOp    *session.PreOp
+}
+
+// recandidate moves p in or out of its specialty's candidate set.
+func (m *ReadModel) recandidate(p *rec) {
+	var c *candidate
+	spec := ""
+	if s := &p.state; s.Exists {
+		if en, run := s.OpenEntry(), s.Running(); en != nil && run != nil {
+			c = &candidate{minutes: en.ExpectedMinutes, priority: en.Priority, start: run.StartedOn, preOp: preOpOf(s)}
+			c.due, c.hasDue = en.Priority.DueDate(en.PriorityFrom)
+			spec = s.SpecialtyCode
+		}
+	}
+	if p.candSpec != "" && p.candSpec != spec {
+		delete(m.bySpecialty[p.candSpec], p)
+		if len(m.bySpecialty[p.candSpec]) == 0 {
+			delete(m.bySpecialty, p.candSpec)
+		}
+	}
+	if c != nil {
+		set := m.bySpecialty[spec]
+		if set == nil {
+			set = map[*rec]struct{}{}
+			m.bySpecialty[spec] = set
+		}
+		set[p] = struct{}{}
+	}
+	p.cand, p.candSpec = c, spec
+}
+
 // Candidates are the patients a session of a specialty may take: running RTT periods
 // with an open waiting-list entry in that specialty, with what the session needs to
 // judge them (pre-op, bookings on the session date). Entries recorded without
@@ -17,46 +56,54 @@ import (
 func (m *ReadModel) Candidates(specialty string, sessionDate rtt.Date) (cs []session.Candidate, withoutMinutes int) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	m.ptl.ascend(rtt.Date{}, false, "", false, func(p *rec) bool {
-		s := &p.state
-		if s.SpecialtyCode != specialty {
-			return true
-		}
-		en, run := s.OpenEntry(), s.Running()
-		if en == nil || run == nil {
-			return true
-		}
-		if en.ExpectedMinutes <= 0 {
+	set := m.bySpecialty[specialty]
+	cs = make([]session.Candidate, 0, len(set))
+	for p := range set {
+		c := p.cand
+		if c.minutes <= 0 {
 			withoutMinutes++
-			return true
+			continue
 		}
-		c := session.Candidate{PatientFacts: Facts(s, sessionDate), ExpectedMinutes: en.ExpectedMinutes,
-			Priority: en.Priority, ClockStart: run.StartedOn}
-		if due, ok := en.Priority.DueDate(en.PriorityFrom); ok {
-			c.PriorityDueOn = &due
+		k := session.Candidate{ExpectedMinutes: c.minutes, Priority: c.priority, ClockStart: c.start,
+			PatientFacts: session.PatientFacts{PathwayID: p.id, SpecialtyCode: specialty, PreOp: c.preOp,
+				OtherBookingsOnDate: bookingsOn(&p.state, sessionDate)}}
+		if c.hasDue {
+			due := c.due
+			k.PriorityDueOn = &due
 		}
-		cs = append(cs, c)
-		return true
-	})
+		cs = append(cs, k)
+	}
+	// Map order is random; a stable order keeps answers reproducible.
+	slices.SortFunc(cs, func(a, b session.Candidate) int { return strings.Compare(a.PathwayID, b.PathwayID) })
 	return cs, withoutMinutes
+}
+
+func preOpOf(s *pathway.State) *session.PreOp {
+	p := s.PreOp
+	if p == nil {
+		return nil
+	}
+	return &session.PreOp{Outcome: p.Outcome, AssessedOn: p.AssessedOn, ValidUntil: p.ValidUntil,
+		Requirements: session.Requirements{HDUBed: p.Requirements.HDUBed, Kit: p.Requirements.Kit,
+			Radiology: p.Requirements.Radiology, AnaesthetistGrade: p.Requirements.AnaesthetistGrade}}
+}
+
+func bookingsOn(s *pathway.State, day rtt.Date) []session.SessionRef {
+	var out []session.SessionRef
+	for i := range s.Bookings {
+		b := &s.Bookings[i]
+		if !b.Cancelled && b.AdmissionOn.Equal(day) {
+			out = append(out, session.SessionRef{SessionID: b.SessionID, BookingID: b.BookingID})
+		}
+	}
+	return out
 }
 
 // Facts is what a session needs to know about a pathway to schedule it on a date.
 func Facts(s *pathway.State, sessionDate rtt.Date) session.PatientFacts {
-	f := session.PatientFacts{PathwayID: s.PathwayID, SpecialtyCode: s.SpecialtyCode,
-		Closed: s.Closed || (s.Running() == nil && s.OpenEntry() == nil)}
-	if p := s.PreOp; p != nil {
-		f.PreOp = &session.PreOp{Outcome: p.Outcome, AssessedOn: p.AssessedOn, ValidUntil: p.ValidUntil,
-			Requirements: session.Requirements{HDUBed: p.Requirements.HDUBed, Kit: p.Requirements.Kit,
-				Radiology: p.Requirements.Radiology, AnaesthetistGrade: p.Requirements.AnaesthetistGrade}}
-	}
-	for i := range s.Bookings {
-		b := &s.Bookings[i]
-		if !b.Cancelled && b.AdmissionOn.Equal(sessionDate) {
-			f.OtherBookingsOnDate = append(f.OtherBookingsOnDate, session.SessionRef{SessionID: b.SessionID, BookingID: b.BookingID})
-		}
-	}
-	return f
+	return session.PatientFacts{PathwayID: s.PathwayID, SpecialtyCode: s.SpecialtyCode,
+		Closed: s.Closed || (s.Running() == nil && s.OpenEntry() == nil), PreOp: preOpOf(s),
+		OtherBookingsOnDate: bookingsOn(s, sessionDate)}
 }
 
 // Guarantee is a 28-day guarantee (RTT.md §6) not yet met by treatment: a hospital,

@@ -193,3 +193,19 @@ func (m *ReadModel) List(f Filter) []session.State {
 	})
 	return out
 }
+
+// PlacementsOn maps each pathway on a live list dated day to its places on them.
+func (m *ReadModel) PlacementsOn(day rtt.Date) map[string][]session.SessionRef {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := map[string][]session.SessionRef{}
+	for _, r := range m.order {
+		if !r.state.Date.Equal(day) {
+			continue
+		}
+		for _, b := range r.state.Bookings {
+			out[b.PathwayID] = append(out[b.PathwayID], session.SessionRef{SessionID: r.state.SessionID, BookingID: b.BookingID})
+		}
+	}
+	return out
+}

@@ -92,6 +92,11 @@ func TestPlacementsFollowScheduleRemovalAndCancellation(t *testing.T) {
 	assert.Equal(t, "bk2", got[0].BookingID)
 	assert.Equal(t, "2027-01-11", got[1].Date.String())
 
+	on := l.m.PlacementsOn(rtt.MustParseDate("2027-01-11"))
+	assert.Len(t, on, 2, "p1 and p2 are on lists that day")
+	assert.Equal(t, []session.SessionRef{{SessionID: "a", BookingID: "bk3"}}, on["p2"])
+	assert.Empty(t, l.m.PlacementsOn(rtt.MustParseDate("2027-01-05")))
+
 	l.do("a", session.UnschedulePatient{PathwayID: "p1", Reason: "patient unwell"})
 	assert.Len(t, l.m.PlacementsOf("p1"), 1)
 	l.do("a", session.CancelSession{CancelledOn: today, Reason: "no anaesthetist"})
