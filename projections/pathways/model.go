@@ -41,7 +41,10 @@ type ReadModel struct {
 	intern map[string]string
 	// bySpecialty holds, per specialty, the pathways a session of that specialty
 	// may take (running period and open waiting-list entry), for suggestions.
-	bySpecialty map[string]map[*rec]struct{}
+	bySpecialty map[string][]*rec
+	// ptlBySpecialty orders each specialty's running periods as ptl does, so a PTL
+	// filtered by specialty (the common booking-team view) scans only that specialty.
+	ptlBySpecialty map[string]*ptlIndex
 }
 
 // rec is one pathway. state is only ever replaced by pathway.Evolve, which copies
@@ -59,6 +62,9 @@ type rec struct {
 	// is its key in bySpecialty.
 	cand     *candidate
 	candSpec string
+	candIdx  int
+	// ptlSpec is the specialty index p sits in while listed.
+	ptlSpec string
 }
 
 // New returns an empty read model.
@@ -74,7 +80,8 @@ func (m *ReadModel) resetLocked() {
 	m.ptl = ptlIndex{}
 	m.dups = map[string][]*rec{}
 	m.intern = map[string]string{}
-	m.bySpecialty = map[string]map[*rec]struct{}{}
+	m.bySpecialty = map[string][]*rec{}
+	m.ptlBySpecialty = map[string]*ptlIndex{}
 }
 
 // Name implements projections.Projection.
@@ -146,12 +153,15 @@ func (m *ReadModel) reindex(p *rec) {
 			dup = nhs + "/" + p.state.SpecialtyCode
 		}
 	}
-	if p.listed && (!running || !p.start.Equal(start)) {
+	if p.listed && (!running || !p.start.Equal(start) || p.ptlSpec != p.state.SpecialtyCode) {
 		m.ptl.remove(p.start, p)
+		m.specialtyPTL(p.ptlSpec).remove(p.start, p)
 		p.listed = false
 	}
 	if running && !p.listed {
 		m.ptl.insert(start, p)
+		p.ptlSpec = p.state.SpecialtyCode
+		m.specialtyPTL(p.ptlSpec).insert(start, p)
 		p.listed, p.start = true, start
 	}
 	if p.dup != dup {
@@ -164,6 +174,15 @@ func (m *ReadModel) reindex(p *rec) {
 		}
 	}
 	m.recandidate(p)
+}
+
+func (m *ReadModel) specialtyPTL(spec string) *ptlIndex {
+	x := m.ptlBySpecialty[spec]
+	if x == nil {
+		x = &ptlIndex{}
+		m.ptlBySpecialty[spec] = x
+	}
+	return x
 }
 
 func (m *ReadModel) dropDup(p *rec) {

@@ -32,19 +32,22 @@ func (m *ReadModel) recandidate(p *rec) {
 			spec = s.SpecialtyCode
 		}
 	}
+	// Each specialty's set is a slice with O(1) removal (the last member takes the
+	// leaver's place); its order follows the log, and ranking breaks ties by id.
 	if p.candSpec != "" && p.candSpec != spec {
-		delete(m.bySpecialty[p.candSpec], p)
-		if len(m.bySpecialty[p.candSpec]) == 0 {
+		set := m.bySpecialty[p.candSpec]
+		last := set[len(set)-1]
+		set[p.candIdx], last.candIdx = last, p.candIdx
+		set[len(set)-1] = nil
+		if set = set[:len(set)-1]; len(set) == 0 {
 			delete(m.bySpecialty, p.candSpec)
+		} else {
+			m.bySpecialty[p.candSpec] = set
 		}
 	}
-	if c != nil {
-		set := m.bySpecialty[spec]
-		if set == nil {
-			set = map[*rec]struct{}{}
-			m.bySpecialty[spec] = set
-		}
-		set[p] = struct{}{}
+	if c != nil && p.candSpec != spec {
+		p.candIdx = len(m.bySpecialty[spec])
+		m.bySpecialty[spec] = append(m.bySpecialty[spec], p)
 	}
 	p.cand, p.candSpec = c, spec
 }
@@ -58,7 +61,7 @@ func (m *ReadModel) Candidates(specialty string, sessionDate rtt.Date) (cs []ses
 	defer m.mu.RUnlock()
 	set := m.bySpecialty[specialty]
 	cs = make([]session.Candidate, 0, len(set))
-	for p := range set {
+	for _, p := range set {
 		c := p.cand
 		if c.minutes <= 0 {
 			withoutMinutes++
@@ -73,8 +76,6 @@ func (m *ReadModel) Candidates(specialty string, sessionDate rtt.Date) (cs []ses
 		}
 		cs = append(cs, k)
 	}
-	// Map order is random; a stable order keeps answers reproducible.
-	slices.SortFunc(cs, func(a, b session.Candidate) int { return strings.Compare(a.PathwayID, b.PathwayID) })
 	return cs, withoutMinutes
 }
 

@@ -2,12 +2,15 @@ package pathways
 
 import (
 	"bytes"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/aggregates/session"
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
@@ -17,6 +20,7 @@ func candidateIDs(m *ReadModel, spec string, day rtt.Date) ([]string, int) {
 	for _, c := range cs {
 		ids = append(ids, c.PathwayID)
 	}
+	slices.Sort(ids)
 	return ids, without
 }
 
@@ -41,6 +45,7 @@ func TestCandidatesFollowEntriesClocksAndPreOp(t *testing.T) {
 	f.do("a", pathway.BookAdmission{BookingID: "bk-a", AdmissionOn: day, SessionID: "s9", BookedOn: d("2025-04-02")})
 	cs, _ := f.m.Candidates("110", day)
 	require.Len(t, cs, 2)
+	slices.SortFunc(cs, func(a, b session.Candidate) int { return strings.Compare(a.PathwayID, b.PathwayID) })
 	a := cs[0]
 	require.NotNil(t, a.PreOp)
 	assert.Equal(t, "fit", a.PreOp.Outcome)

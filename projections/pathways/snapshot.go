@@ -78,7 +78,8 @@ func (m *ReadModel) Restore(r io.Reader) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.all, m.byID, m.ptl, m.dups, m.intern, m.bySpecialty = fresh.all, fresh.byID, fresh.ptl, fresh.dups, fresh.intern, fresh.bySpecialty
+	m.all, m.byID, m.ptl, m.dups, m.intern = fresh.all, fresh.byID, fresh.ptl, fresh.dups, fresh.intern
+	m.bySpecialty, m.ptlBySpecialty = fresh.bySpecialty, fresh.ptlBySpecialty
 	return nil
 }
 

@@ -65,7 +65,13 @@ func (m *ReadModel) WaitingList(q Query) (items []Item, nextCursor string, err e
 	hits := make([]hit, 0, sc.limit)
 	more := false
 	m.mu.RLock()
-	m.ptl.ascend(sc.from, sc.bounded, sc.afterID, sc.after, func(p *rec) bool {
+	index := &m.ptl
+	if q.SpecialtyCode != "" {
+		if index = m.ptlBySpecialty[q.SpecialtyCode]; index == nil {
+			index = &ptlIndex{}
+		}
+	}
+	index.ascend(sc.from, sc.bounded, sc.afterID, sc.after, func(p *rec) bool {
 		if sc.past(p.start) {
 			return false
 		}

@@ -1,0 +1,69 @@
+package pathways
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/pathway-ledger/ledger/aggregates/pathway"
+)
+
+// The per-specialty PTL index and candidate sets answer exactly what filtering the
+// whole list would, whatever mix of referrals, listings, stops and restarts came in.
+func TestSpecialtyIndexesAgreeWithTheWholeList(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		f := newFeed(t)
+		specs := []string{"100", "110", "130"}
+		n := rapid.IntRange(1, 25).Draw(rt, "pathways")
+		for i := range n {
+			id := fmt.Sprintf("p%02d", i)
+			spec := rapid.SampledFrom(specs).Draw(rt, "specialty")
+			f.do(id, refer(id, spec, d("2025-01-06").AddDays(rapid.IntRange(0, 60).Draw(rt, "start")).String()))
+			if rapid.Bool().Draw(rt, "listed") {
+				f.do(id, pathway.AddToWaitingList{DecidedOn: d("2025-03-10"), ListType: "inpatient", Priority: "P3",
+					ExpectedMinutes: rapid.IntRange(0, 120).Draw(rt, "minutes")})
+			}
+			switch rapid.IntRange(0, 3).Draw(rt, "then") {
+			case 1:
+				f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-01"), Kind: "admission", RTTStatus: "30"})
+			case 2:
+				f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-01"), Kind: "admission", RTTStatus: "30"})
+				f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-02"), Kind: "outpatient_follow_up", RTTStatus: "10"})
+			}
+		}
+		on := d("2025-05-01")
+		all, _, err := f.m.WaitingList(Query{On: on, Limit: MaxLimit})
+		require.NoError(rt, err)
+		for _, spec := range specs {
+			var want []string
+			for _, it := range all {
+				if it.SpecialtyCode == spec {
+					want = append(want, it.PathwayID)
+				}
+			}
+			got, _, err := f.m.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
+			require.NoError(rt, err)
+			require.Equal(rt, want, ids(got), spec)
+
+			var wantCands []string
+			wantWithout := 0
+			for _, p := range f.m.all {
+				s := &p.state
+				if s.SpecialtyCode == spec && s.Running() != nil && s.OpenEntry() != nil {
+					if s.OpenEntry().ExpectedMinutes > 0 {
+						wantCands = append(wantCands, p.id)
+					} else {
+						wantWithout++
+					}
+				}
+			}
+			gotCands, without := candidateIDs(f.m, spec, on)
+			slices.Sort(wantCands)
+			require.Equal(rt, wantCands, gotCands, spec)
+			require.Equal(rt, wantWithout, without, spec)
+		}
+	})
+}
