@@ -48,6 +48,6 @@ func prepareDemo(ctx context.Context, store eventstore.Store, toks *tokens.Store
 	fmt.Fprintf(stdout, "  token (admin, shown once): %s\n", secret)
 	fmt.Fprintf(stdout, "  try: curl -s -H 'Authorization: Bearer %s' 'http://%s/v1/waiting-list?limit=5'\n", secret, addr)
 	fmt.Fprintf(stdout, "       (README \"A tour of the API\" has more)\n")
-	fmt.Fprintf(stdout, "       go run ./cmd/ledger export ptl --data <this data folder> | head   (after stopping the server: one process holds the folder)\n")
+	fmt.Fprintf(stdout, "       go run ./cmd/ledger export ptl --data <this data folder> | head   (export and verify read the folder while the server runs)\n")
 	return nil
 }
