@@ -2,9 +2,7 @@ package pathways_test
 
 import (
 	"math/rand/v2"
-	"runtime"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,47 +14,14 @@ import (
 	"github.com/pathway-ledger/ledger/projections/pathways"
 )
 
-// build100k is the model of a generated trust grown until 100,000 pathways have a
-// running period, and the heap it added, measured once for every benchmark here.
-var build100k = sync.OnceValues(func() (*pathways.ReadModel, buildStats) {
-	const open = 100_000
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	m := pathways.New()
-	var st buildStats
-	start := time.Now()
-	err := benchdata.Pathways(10*open, func(ev eventstore.Event) bool {
-		if ev.StreamVersion == 0 && m.OpenPathways() >= open {
-			return false
-		}
-		st.events++
-		return m.Apply(ev) == nil
-	})
-	st.took = time.Since(start)
-	if err != nil {
-		panic(err)
-	}
-	runtime.GC()
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
-	st.heap = after.HeapAlloc - before.HeapAlloc
-	st.open, st.all = m.OpenPathways(), m.Pathways()
-	return m, st
-})
-
-type buildStats struct {
-	events, open, all int
-	heap              uint64
-	took              time.Duration
-}
+func build100k() (*pathways.ReadModel, benchdata.Built) { return benchdata.PTL100k() }
 
 // BenchmarkWaitingListPage100k: pages of 50 of a PTL with 100,000 open pathways, a
 // mix of what booking teams ask (first page, a specialty, a week band, breaching
 // soon, and deep pages by cursor), with p50/p99 per page.
 func BenchmarkWaitingListPage100k(b *testing.B) {
 	m, st := build100k()
-	require.GreaterOrEqual(b, st.open, 100_000)
+	require.GreaterOrEqual(b, st.Open, 100_000)
 	on := benchdata.Today
 	twelve, fifty2, fourteen := 12, 52, 14
 	// Cursors spread through the list, for deep pages.
@@ -112,10 +77,10 @@ func BenchmarkBuild100kOpen(b *testing.B) {
 	_, st := build100k()
 	for b.Loop() {
 	}
-	b.ReportMetric(float64(st.heap)/float64(st.open), "heap-B/open-pathway")
-	b.ReportMetric(float64(st.heap)/float64(st.all), "heap-B/pathway")
-	b.ReportMetric(float64(st.open), "open-pathways")
-	b.ReportMetric(float64(st.all), "pathways")
+	b.ReportMetric(float64(st.Heap)/float64(st.Open), "heap-B/open-pathway")
+	b.ReportMetric(float64(st.Heap)/float64(st.All), "heap-B/pathway")
+	b.ReportMetric(float64(st.Open), "open-pathways")
+	b.ReportMetric(float64(st.All), "pathways")
 }
 
 // BenchmarkRebuild: folding the log into an empty model (what a replay does after
