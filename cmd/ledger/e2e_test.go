@@ -99,8 +99,8 @@ func TestEndToEndScenariosSurviveAKill(t *testing.T) {
 	for _, it := range wl.Items {
 		ids = append(ids, it.PathwayID)
 	}
-	require.Equal(t, []string{httpscenarios.PathwayID(3), httpscenarios.PathwayID(10), id, httpscenarios.PathwayID(15)}, ids,
-		"the rebuilt PTL, longest wait first")
+	require.Equal(t, []string{httpscenarios.PathwayID(3), httpscenarios.PathwayID(10), id, httpscenarios.PathwayID(50),
+		httpscenarios.PathwayID(15)}, ids, "the rebuilt PTL, longest wait first")
 	var integrity struct {
 		OK bool `json:"ok"`
 	}

@@ -83,6 +83,7 @@ func (s *Script) Run(t *testing.T) {
 	t.Run("15 unavailability is shown, never subtracted", s.scenario15)
 	t.Run("17 a diagnostic day case does not stop the clock", s.scenario17)
 	t.Run("18 the 28-day guarantee", s.scenario18)
+	t.Run("a clinic list books the pathway", s.sessions)
 	t.Run("validation history names the validator", s.validation)
 	t.Run("waiting list, report and knowledge time", s.reads)
 }
@@ -308,4 +309,39 @@ func (s *Script) reads(t *testing.T) {
 	s.Auditor.Expect(t, http.StatusOK, http.MethodGet, "/v1/integrity", nil).Decode(t, &integrity)
 	require.True(t, integrity.OK)
 	require.GreaterOrEqual(t, integrity.StreamsChecked, 9)
+}
+
+// SessionID is the clinic list the scenarios book onto.
+const SessionID = "5e55a0a0-0000-4000-8000-0000000000c1"
+
+// sessions plans a clinic list far ahead (clinic lists need no pre-op), books a
+// listed patient onto it and checks the pathway holds the TCI on the list's date.
+func (s *Script) sessions(t *testing.T) {
+	id := s.refer(t, 50, "2025-03-20", nil)
+	s.post(t, http.StatusCreated, "/v1/pathways/"+id+"/waiting-list-entries",
+		map[string]any{"decided_on": "2025-03-25", "list_type": "day_case", "priority": "P3", "expected_minutes": 45})
+	r := s.Booking.Expect(t, http.StatusCreated, http.MethodPost, "/v1/sessions", map[string]any{"session_id": SessionID,
+		"date": "2099-03-02", "start_time": "08:30", "end_time": "12:30", "specialty_code": "110", "list_type": "clinic",
+		"turnaround_minutes": 10})
+	r = s.Booking.Expect(t, http.StatusCreated, http.MethodPost, "/v1/sessions/"+SessionID+"/bookings",
+		map[string]any{"pathway_id": id, "expected_minutes": 45})
+	if pos, err := strconv.ParseUint(r.Header.Get("Ledger-Position"), 10, 64); err == nil && pos > s.last {
+		s.last = pos
+	}
+	var sess struct {
+		BookedMinutes int `json:"booked_minutes"`
+		Bookings      []struct {
+			PathwayID string `json:"pathway_id"`
+			BookingID string `json:"booking_id"`
+		} `json:"bookings"`
+	}
+	r.Decode(t, &sess)
+	require.Equal(t, 45, sess.BookedMinutes)
+	require.Len(t, sess.Bookings, 1)
+	p := s.view(t, id, "2025-03-31")
+	require.Len(t, p.Bookings, 1, "the pathway holds the booking the list made")
+	require.Equal(t, sess.Bookings[0].BookingID, p.Bookings[0].BookingID)
+	require.Equal(t, "2099-03-02", p.Bookings[0].AdmissionOn)
+	s.Probes = append(s.Probes, "/v1/sessions/"+SessionID, "/v1/sessions?from=2099-03-01&to=2099-03-31",
+		"/v1/reports/session-utilisation?from=2099-03-01&to=2099-03-31")
 }
