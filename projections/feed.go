@@ -20,6 +20,12 @@ func (r *Runner) run(ctx context.Context) {
 	defer r.finish()
 	r.tick = time.NewTicker(r.opts.SnapshotInterval)
 	defer r.tick.Stop()
+	if err := r.restoreAll(ctx); err != nil {
+		if ctx.Err() == nil {
+			r.stop(err)
+		}
+		return
+	}
 	r.retry = r.opts.RetryMin
 	for {
 		err := r.catchUp(ctx)

@@ -163,7 +163,7 @@ func (r *Runner) Start(ctx context.Context) error {
 	r.started = true
 	r.runCtx, r.cancel = context.WithCancel(ctx)
 	r.mu.Unlock()
-	if err := r.prepare(ctx); err != nil {
+	if err := r.prepare(); err != nil {
 		r.stop(err)
 		r.cancel()
 		r.phase.Store(int32(phaseStopped))
@@ -174,7 +174,10 @@ func (r *Runner) Start(ctx context.Context) error {
 	return nil
 }
 
-func (r *Runner) prepare(ctx context.Context) error {
+// prepare checks the snapshot folder. Restoring the snapshots is the feed's first
+// step, in the background: a server on a large ledger listens at once and answers
+// "not ready" until its read models are back.
+func (r *Runner) prepare() error {
 	if r.snapDir != "" {
 		if err := os.MkdirAll(r.snapDir, 0o750); err != nil {
 			return fmt.Errorf("projections: snapshot folder: %w", err)
@@ -183,6 +186,12 @@ func (r *Runner) prepare(ctx context.Context) error {
 			return fmt.Errorf("projections: snapshot folder: %w", err)
 		}
 	}
+	return nil
+}
+
+// restoreAll brings every projection back from its snapshot and sets the feed to
+// resume from the lowest checkpoint.
+func (r *Runner) restoreAll(ctx context.Context) error {
 	for i, s := range r.slots {
 		if err := r.restore(ctx, s); err != nil {
 			return err

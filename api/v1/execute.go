@@ -35,6 +35,10 @@ type Deps struct {
 	Bookings *booking.Worker
 	// Milestones is the 6-4-2 policy sessions are judged by (zero: the default).
 	Milestones session.MilestonePolicy
+	// Ready, when set, gates reads of the read models (PTL, reports, sessions):
+	// they wait up to ReadyWait (default 2 s) for Ready.WaitFor(ctx, 0), else 503.
+	Ready     api.Progress
+	ReadyWait time.Duration
 }
 
 func (d *Deps) bookings() *booking.Worker { return d.Bookings }

@@ -1,6 +1,7 @@
 package v1
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -128,16 +129,41 @@ func (d *Deps) validations(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"validations": vals, "findings": d.view(s, d.today()).Findings})
 }
 
-func (d *Deps) needModel() error {
+func (d *Deps) needModel(c echo.Context) error {
 	if d.Pathways == nil {
-		return api.NewProblem(http.StatusServiceUnavailable, "urn:pathway-ledger:problem:not-ready", "Not ready", "the read models are not running")
+		return notReady("the read models are not running")
+	}
+	return d.serving(c)
+}
+
+func notReady(detail string) error {
+	p := api.NewProblem(http.StatusServiceUnavailable, "urn:pathway-ledger:problem:not-ready", "Not ready", detail)
+	p.RetryAfter = 1
+	return p
+}
+
+// serving holds a read until the read models serve reads (restored from their
+// snapshots and caught up once since the start), for at most ReadyWait; a server
+// still restoring a large ledger answers 503 + Retry-After rather than a partial list.
+func (d *Deps) serving(c echo.Context) error {
+	if d.Ready == nil {
+		return nil
+	}
+	wait := d.ReadyWait
+	if wait <= 0 {
+		wait = 2 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), wait)
+	defer cancel()
+	if err := d.Ready.WaitFor(ctx, 0); err != nil {
+		return notReady("the read models are still being restored or caught up; retry shortly")
 	}
 	return nil
 }
 
 // waitingList: GET /v1/waiting-list.
 func (d *Deps) waitingList(c echo.Context) error {
-	if err := d.needModel(); err != nil {
+	if err := d.needModel(c); err != nil {
 		return err
 	}
 	on, err := dateParam(c, "on", d.today())
@@ -178,7 +204,7 @@ func (d *Deps) waitingList(c echo.Context) error {
 
 // rttReport: GET /v1/reports/rtt?on=&as_of=.
 func (d *Deps) rttReport(c echo.Context) error {
-	if err := d.needModel(); err != nil {
+	if err := d.needModel(c); err != nil {
 		return err
 	}
 	if c.QueryParam("on") == "" {

@@ -25,16 +25,16 @@ func (d *Deps) getSession(c echo.Context) error {
 	return c.JSON(http.StatusOK, d.sessionView(s))
 }
 
-func (d *Deps) sessionsModel() (*sessions.ReadModel, error) {
+func (d *Deps) sessionsModel(c echo.Context) (*sessions.ReadModel, error) {
 	if d.Sessions == nil {
-		return nil, api.NewProblem(http.StatusServiceUnavailable, "urn:pathway-ledger:problem:not-ready", "Not ready", "the sessions read model is not running")
+		return nil, notReady("the sessions read model is not running")
 	}
-	return d.Sessions, nil
+	return d.Sessions, d.serving(c)
 }
 
 // listSessions: GET /v1/sessions?from=&to=&specialty_code=&list_type=&status=.
 func (d *Deps) listSessions(c echo.Context) error {
-	m, err := d.sessionsModel()
+	m, err := d.sessionsModel(c)
 	if err != nil {
 		return err
 	}
@@ -112,8 +112,8 @@ func (d *Deps) candidatesFor(c echo.Context) (session.View, []session.Candidate,
 	if err != nil {
 		return session.View{}, nil, 0, err
 	}
-	if d.Pathways == nil {
-		return session.View{}, nil, 0, api.NewProblem(http.StatusServiceUnavailable, "urn:pathway-ledger:problem:not-ready", "Not ready", "the pathways read model is not running")
+	if err := d.needModel(c); err != nil {
+		return session.View{}, nil, 0, err
 	}
 	s, _, err := d.loadSession(c.Request().Context(), id)
 	if err != nil {
@@ -137,7 +137,7 @@ func (d *Deps) candidatesFor(c echo.Context) (session.View, []session.Candidate,
 // utilisation: GET /v1/reports/session-utilisation?from=&to=&specialty_code=
 // (default: this week and the next five).
 func (d *Deps) utilisation(c echo.Context) error {
-	m, err := d.sessionsModel()
+	m, err := d.sessionsModel(c)
 	if err != nil {
 		return err
 	}
@@ -158,8 +158,8 @@ func (d *Deps) utilisation(c echo.Context) error {
 // guarantees: GET /v1/reports/twenty-eight-day?on=&specialty_code= — patients whose
 // 28-day guarantee is open, at risk or breached.
 func (d *Deps) guarantees(c echo.Context) error {
-	if d.Pathways == nil {
-		return api.NewProblem(http.StatusServiceUnavailable, "urn:pathway-ledger:problem:not-ready", "Not ready", "the pathways read model is not running")
+	if err := d.needModel(c); err != nil {
+		return err
 	}
 	on, err := dateParam(c, "on", d.today())
 	if err != nil {

@@ -127,6 +127,6 @@ func newServer(store eventstore.Store, toks *tokens.Store, models *readModels, p
 		return nil, err
 	}
 	v1.Register(srv, &v1.Deps{Store: store, Pathways: models.pathways, Sessions: models.sessions, Bookings: models.worker,
-		Milestones: policy, Projections: models.runner, Logger: log})
+		Milestones: policy, Projections: models.runner, Logger: log, Ready: progress{models.runner}, ReadyWait: opts.AfterWait})
 	return srv, nil
 }
