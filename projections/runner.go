@@ -149,10 +149,11 @@ func (r *Runner) SetOptions(o Options) error {
 	return nil
 }
 
-// Start restores each projection from its snapshot (a missing, damaged or outdated
-// one, or one whose checkpoint event the log no longer holds, is discarded with a
-// log line and the projection starts from position 0), then feeds the log in the
-// background: catch-up reads from the lowest checkpoint, then a live subscription.
+// Start returns at once; in the background it restores each projection from its
+// snapshot (a missing, damaged or outdated one, or one whose checkpoint event the log
+// no longer holds, is discarded with a log line and the projection starts from
+// position 0), then feeds the log: catch-up reads from the lowest checkpoint, then a
+// live subscription. WaitFor(ctx, 0) tells when reads are served.
 // Cancelling ctx stops the runner as Close does.
 func (r *Runner) Start(ctx context.Context) error {
 	r.mu.Lock()
