@@ -171,3 +171,42 @@ func TestReportAsOfIsTheReturnAsTheLedgerKnewIt(t *testing.T) {
 	require.Equal(t, 1, then.Incomplete.Total, "the second referral was recorded after the instant")
 	require.Equal(t, 1, then.Incomplete.Bands[12], "88 days at the census: band 12-13")
 }
+
+// A retry of an applied command whose rules would now refuse it (a second open
+// waiting-list entry, the same patient on the list again) answers as the first time
+// and writes nothing; the same key on a different request is a conflict.
+func TestIdempotencyKeyReplaysAnAppliedCommand(t *testing.T) {
+	ck := newClock("2026-12-01")
+	e := newEnvAt(t, ck.now)
+	b := e.team.Booking
+	id := seedPathway(t, e, 1)
+	entry := map[string]any{"decided_on": "2025-02-03", "list_type": "day_case", "priority": "P3", "expected_minutes": 40}
+	first := b.Expect(t, http.StatusCreated, "POST", "/v1/pathways/"+id+"/waiting-list-entries", entry, "Idempotency-Key", "dta-1")
+	again := b.Expect(t, http.StatusCreated, "POST", "/v1/pathways/"+id+"/waiting-list-entries", entry, "Idempotency-Key", "dta-1")
+	require.Equal(t, first.Header.Get("Ledger-Position"), again.Header.Get("Ledger-Position"))
+	require.Equal(t, first.Header.Get("ETag"), again.Header.Get("ETag"))
+	pr := b.Refused(t, http.StatusUnprocessableEntity, "POST", "/v1/pathways/"+id+"/waiting-list-entries", entry, "Idempotency-Key", "dta-2")
+	require.Equal(t, "already_on_waiting_list", pr.Rule, "a new key is a new request")
+	entry["priority"] = "P2"
+	pr = b.Refused(t, http.StatusConflict, "POST", "/v1/pathways/"+id+"/waiting-list-entries", entry, "Idempotency-Key", "dta-1")
+	require.Equal(t, api.TypeIdempotencyReused, pr.Type)
+
+	sid := "5e55a0a0-0000-4000-8000-0000000000d1"
+	b.Expect(t, http.StatusCreated, "POST", "/v1/sessions", map[string]any{"session_id": sid, "date": "2027-01-12",
+		"start_time": "08:30", "end_time": "12:30", "specialty_code": "110", "list_type": "clinic"})
+	book := map[string]any{"pathway_id": id, "expected_minutes": 40}
+	s1 := b.Expect(t, http.StatusCreated, "POST", "/v1/sessions/"+sid+"/bookings", book, "Idempotency-Key", "book-1")
+	s2 := b.Expect(t, http.StatusCreated, "POST", "/v1/sessions/"+sid+"/bookings", book, "Idempotency-Key", "book-1")
+	var v1s, v2s struct {
+		Bookings []struct {
+			BookingID string `json:"booking_id"`
+		} `json:"bookings"`
+	}
+	s1.Decode(t, &v1s)
+	s2.Decode(t, &v2s)
+	require.Len(t, v2s.Bookings, 1, "one booking, not two")
+	require.Equal(t, v1s.Bookings[0].BookingID, v2s.Bookings[0].BookingID)
+	book["expected_minutes"] = 50
+	pr = b.Refused(t, http.StatusConflict, "POST", "/v1/sessions/"+sid+"/bookings", book, "Idempotency-Key", "book-1")
+	require.Equal(t, api.TypeIdempotencyReused, pr.Type)
+}

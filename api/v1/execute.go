@@ -2,8 +2,12 @@ package v1
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
+	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -105,9 +109,21 @@ func (d *Deps) execute(c echo.Context, id string, create bool, cmd pathway.Comma
 		s := pathway.New()
 		version := eventstore.NoStream()
 		if !create {
-			loaded, _, err := d.load(ctx, id, nil)
+			loaded, stored, err := d.load(ctx, id, nil)
 			if err != nil {
 				return err
+			}
+			// A retry of a request that was applied (the answer was lost, say) finds
+			// its own events in the stream: it answers again instead of deciding again,
+			// which a rule could now refuse (a second waiting-list entry, say).
+			if e, ok := replayed(idem, stored); ok {
+				if err := sameAsReplayed(stored, e, cmd, d.today()); err != nil {
+					return err
+				}
+				api.SetETag(c, uint64(loaded.Version))
+				c.Response().Header().Set(api.HeaderLedgerPosition, strconv.FormatUint(e.Position, 10))
+				after = loaded
+				return nil
 			}
 			if err := api.CheckVersion(stream(id), expected, loaded.Version); err != nil {
 				return err
@@ -168,4 +184,60 @@ func (d *Deps) now() time.Time {
 		return d.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// replayed finds the first event a request with this Idempotency-Key appended, if the
+// stream holds it.
+func replayed(idem api.Idempotency, stored []eventstore.Event) (eventstore.Event, bool) {
+	if !idem.Present() {
+		return eventstore.Event{}, false
+	}
+	first := idem.EventIDs(1)[0]
+	for _, e := range stored {
+		if e.EventID == first {
+			return e, true
+		}
+	}
+	return eventstore.Event{}, false
+}
+
+// keyReused answers a key sent again with a different request.
+func keyReused() error {
+	return api.NewProblem(http.StatusConflict, api.TypeIdempotencyReused, "Idempotency conflict",
+		"this Idempotency-Key was already used for a different request")
+}
+
+// sameAsReplayed checks that the command, decided on the pathway as it was before
+// the replayed event, gives that event again: the same request, not the same key
+// reused for another one.
+func sameAsReplayed(stored []eventstore.Event, e eventstore.Event, cmd pathway.Command, today rtt.Date) error {
+	h := make([]pathway.Recorded, 0, len(stored))
+	for _, x := range stored {
+		if x.StreamVersion >= e.StreamVersion {
+			break
+		}
+		ev, err := pathway.Decode(x.Type, x.SchemaVersion, x.Data)
+		if err != nil {
+			return err
+		}
+		h = append(h, pathway.Recorded{Event: ev, EventID: x.EventID, StreamVersion: x.StreamVersion, RecordedAt: x.RecordedAt})
+	}
+	evs, err := pathway.Decide(pathway.Fold(h), cmd, pathway.DecideContext{Today: today})
+	if err != nil || len(evs) == 0 {
+		return keyReused()
+	}
+	typ, data, err := pathway.Encode(evs[0])
+	if err != nil || typ != e.Type || !jsonEqual(data, e.Data) {
+		return keyReused()
+	}
+	return nil
+}
+
+// jsonEqual compares two JSON documents by value (the store may have re-encoded).
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -100,6 +101,21 @@ func (d *Deps) executeSession(c echo.Context, id string, create bool, build func
 			loaded, v, err := d.loadSession(ctx, id)
 			if err != nil {
 				return err
+			}
+			if idem.Present() {
+				stored, err := d.Store.ReadStream(ctx, sessionStream(id), 0, 0)
+				if err != nil {
+					return err
+				}
+				if e, ok := replayed(idem, stored); ok {
+					if err := d.sameSessionAsReplayed(stored, e, build); err != nil {
+						return err
+					}
+					api.SetETag(c, uint64(v))
+					c.Response().Header().Set(api.HeaderLedgerPosition, strconv.FormatUint(e.Position, 10))
+					ch = sessionChange{before: loaded, after: loaded}
+					return nil
+				}
 			}
 			if err := api.CheckVersion(sessionStream(id), expected, v); err != nil {
 				return err
@@ -350,4 +366,32 @@ func cancelSession(b sessionCancellationBody) (session.Command, string) {
 }
 func release(b releaseBody) (session.Command, string) {
 	return session.ReleaseSession{Reason: b.Reason}, b.Reason
+}
+
+// sameSessionAsReplayed is sameAsReplayed for a session command.
+func (d *Deps) sameSessionAsReplayed(stored []eventstore.Event, e eventstore.Event, build func(s session.State) (session.Command, error)) error {
+	var s session.State
+	for _, x := range stored {
+		if x.StreamVersion >= e.StreamVersion {
+			break
+		}
+		ev, err := session.Decode(x.Type, x.SchemaVersion, x.Data)
+		if err != nil {
+			return err
+		}
+		s = session.Evolve(s, ev)
+	}
+	cmd, err := build(s)
+	if err != nil {
+		return keyReused()
+	}
+	evs, err := session.Decide(s, cmd, session.DecideContext{Today: d.today(), Policy: d.Milestones})
+	if err != nil || len(evs) == 0 {
+		return keyReused()
+	}
+	typ, data, err := session.Encode(evs[0])
+	if err != nil || typ != e.Type || !jsonEqual(data, e.Data) {
+		return keyReused()
+	}
+	return nil
 }

@@ -177,8 +177,10 @@ func rowEvents(row importer.Row, asOf rtt.Date) ([]eventstore.EventData, error) 
 	return out, nil
 }
 
-// importNDJSON appends event lines stream by stream, in file order, after checking
-// every line. Command lines are refused: they go through the API.
+// importNDJSON applies the file in order: event lines are appended stream by stream,
+// command lines are posted to the v1 API in process. Every line's syntax is checked
+// first and a file with a malformed line imports nothing; a command the API refuses
+// writes nothing and is reported by line, field and rule, and the exit status is 1.
 func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdout, stderr io.Writer) int {
 	read := func(fn func(line int, rec importer.Record) error) error {
 		f, err := os.Open(path)
@@ -188,12 +190,13 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		defer f.Close()
 		return importer.ReadNDJSON(f, fn)
 	}
-	lines := 0
+	events, commands := 0, 0
 	err := read(func(line int, rec importer.Record) error {
-		if rec.Kind != importer.KindEvent {
-			return fmt.Errorf("line %d: command lines are applied through the REST API (POST %s), not imported", line, rec.Route)
+		if rec.Kind == importer.KindCommand {
+			commands++
+		} else {
+			events++
 		}
-		lines++
 		return nil
 	})
 	if err != nil {
@@ -206,7 +209,14 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		fmt.Fprintln(stderr, "ledger import: nothing imported")
 		return 1
 	}
-	progress := importer.NewProgress(stderr, int64(lines), "import").WithUnit("events")
+	var runner *commandRunner
+	if commands > 0 {
+		if runner, err = newCommandRunner(store); err != nil {
+			fmt.Fprintf(stderr, "ledger import: %v\n", err)
+			return 1
+		}
+	}
+	progress := importer.NewProgress(stderr, int64(events+commands), "import").WithUnit("lines")
 	var stream string
 	var batch []eventstore.EventData
 	flush := func() error {
@@ -218,7 +228,22 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		batch = batch[:0]
 		return err
 	}
+	var refused []importer.Refusal
+	refusedLines := 0
 	err = read(func(line int, rec importer.Record) error {
+		if rec.Kind == importer.KindCommand {
+			if err := flush(); err != nil {
+				return fmt.Errorf("line %d: %w", line, err)
+			}
+			stream = ""
+			rs, err := runner.run(ctx, line, rec)
+			progress.Add(1)
+			if len(rs) > 0 {
+				refused = append(refused, rs...)
+				refusedLines++
+			}
+			return err
+		}
 		if rec.Stream != stream {
 			if err := flush(); err != nil {
 				return fmt.Errorf("line %d: %w", line, err)
@@ -236,6 +261,10 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		fmt.Fprintf(stderr, "ledger import: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "imported %d events from %s\n", lines, path)
+	fmt.Fprintf(stdout, "imported %d events and %d of %d commands from %s\n", events, commands-refusedLines, commands, path)
+	if len(refused) > 0 {
+		_ = (&importer.RefusedError{Refusals: refused}).WriteReport(stderr)
+		return 1
+	}
 	return 0
 }
