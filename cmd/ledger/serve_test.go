@@ -95,8 +95,9 @@ func TestTokenCreateThenServe(t *testing.T) {
 	status, body := get(t, base+"/healthz", "")
 	require.Equal(t, http.StatusOK, status)
 	require.JSONEq(t, `{"status":"ok"}`, body)
-	status, body = get(t, base+"/readyz", "")
-	require.Equal(t, http.StatusOK, status, body)
+	// Snapshots restore and the log is caught up in the background after listening.
+	require.Eventually(t, func() bool { status, body = get(t, base+"/readyz", ""); return status == http.StatusOK },
+		30*time.Second, 10*time.Millisecond, "readyz")
 	require.JSONEq(t, `{"status":"ready","checks":{"server":"serving","store":"ok","projections":"caught_up"}}`, body)
 
 	status, body = get(t, base+"/v1/pathways", "")
@@ -180,9 +181,9 @@ func TestServeProcessStopsCleanlyOnSIGTERM(t *testing.T) {
 	}()
 	exited := make(chan int, 1)
 	base := "http://" + listenAddr(t, logs.String, exited)
-	status, _ := get(t, base+"/readyz", "")
-	require.Equal(t, http.StatusOK, status)
-	status, _ = get(t, base+"/v1/x", e2eAdminToken)
+	require.Eventually(t, func() bool { status, _ := get(t, base+"/readyz", ""); return status == http.StatusOK },
+		30*time.Second, 10*time.Millisecond, "readyz")
+	status, _ := get(t, base+"/v1/x", e2eAdminToken)
 	require.Equal(t, http.StatusNotFound, status)
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
