@@ -76,57 +76,33 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ledger export rtt: --census is required")
 		return 2
 	}
-	store, err := sf.openReadOnly(ctx)
-	if err != nil {
-		fmt.Fprintf(stderr, "ledger export: %v\n", err)
-		return 1
-	}
-	defer store.Close()
 	start := time.Now()
-	states, err := loadPathways(ctx, store, at, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "ledger export: %v\n", err)
-		return 1
-	}
-	w, closeFn, err := output(*out, stdout)
-	if err != nil {
-		fmt.Fprintf(stderr, "ledger export: %v\n", err)
-		return 1
-	}
-	bw := bufio.NewWriter(w)
-	if *bom {
-		bw.WriteString("\ufeff")
-	}
-	switch what {
-	case "rtt":
-		var periods []rttreport.Period
-		for _, s := range states {
-			periods = append(periods, rttreport.FromPathway(s)...)
+	err := exportTo(ctx, &sf, at, *out, *bom, stdout, func(bw io.Writer, states map[string]*pathway.State) error {
+		switch what {
+		case "rtt":
+			var periods []rttreport.Period
+			for _, s := range states {
+				periods = append(periods, rttreport.FromPathway(s)...)
+			}
+			report := rttreport.Compute(day, periods)
+			checks, err := rttreport.WriteExtract(bw, report, org)
+			for _, c := range checks {
+				fmt.Fprintf(stderr, "check %s (%s): %s\n", c.Rule, c.Severity, c.Detail)
+			}
+			if err == nil {
+				fmt.Fprintf(stderr, "RTT return for %s: Part 2 %d, Part 2A %d, Part 1A %d, Part 1B %d, Part 3 %d (%d pathways, %s)\n",
+					day, report.Incomplete.Total, report.IncompleteWithDTA.Total, report.CompletedAdmitted.Total,
+					report.CompletedNonAdmitted.Total, report.NewPeriods, len(states), time.Since(start).Round(time.Millisecond))
+			}
+			return err
+		default:
+			rows, err := writePTL(bw, states, day)
+			if err == nil {
+				fmt.Fprintf(stderr, "PTL on %s: %d open pathways (%s)\n", day, rows, time.Since(start).Round(time.Millisecond))
+			}
+			return err
 		}
-		report := rttreport.Compute(day, periods)
-		checks, werr := rttreport.WriteExtract(bw, report, org)
-		for _, c := range checks {
-			fmt.Fprintf(stderr, "check %s (%s): %s\n", c.Rule, c.Severity, c.Detail)
-		}
-		err = werr
-		if err == nil {
-			fmt.Fprintf(stderr, "RTT return for %s: Part 2 %d, Part 2A %d, Part 1A %d, Part 1B %d, Part 3 %d (%d pathways, %s)\n",
-				day, report.Incomplete.Total, report.IncompleteWithDTA.Total, report.CompletedAdmitted.Total,
-				report.CompletedNonAdmitted.Total, report.NewPeriods, len(states), time.Since(start).Round(time.Millisecond))
-		}
-	case "ptl":
-		var rows int
-		rows, err = writePTL(bw, states, day)
-		if err == nil {
-			fmt.Fprintf(stderr, "PTL on %s: %d open pathways (%s)\n", day, rows, time.Since(start).Round(time.Millisecond))
-		}
-	}
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
-	if cerr := closeFn(); err == nil {
-		err = cerr
-	}
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "ledger export: %v\n", err)
 		if errors.Is(err, rttreport.ErrChecksFailed) {
@@ -209,4 +185,36 @@ func findingCodes(v pathway.View) string {
 		}
 	}
 	return strings.Join(codes, ";")
+}
+
+// exportTo is what every export shares: open the store read-only, fold the log as
+// known at asOf, and hand the states to write with the output (a byte order mark
+// first when asked), flushing and closing it whatever write returns.
+func exportTo(ctx context.Context, sf *storeFlags, asOf *time.Time, out string, bom bool, stdout io.Writer,
+	write func(w io.Writer, states map[string]*pathway.State) error) error {
+	store, err := sf.openReadOnly(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	states, err := loadPathways(ctx, store, asOf, nil)
+	if err != nil {
+		return err
+	}
+	w, closeFn, err := output(out, stdout)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	if bom {
+		bw.WriteString("\ufeff")
+	}
+	err = write(bw, states)
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if cerr := closeFn(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"flag"
@@ -104,34 +103,13 @@ func exportWLMDS(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 		census = d
 	}
-	store, err := sf.openReadOnly(ctx)
-	if err != nil {
-		fmt.Fprintf(stderr, "ledger export wlmds: %v\n", err)
-		return 1
-	}
-	defer store.Close()
 	start := time.Now()
-	states, err := loadPathways(ctx, store, at, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "ledger export wlmds: %v\n", err)
-		return 1
-	}
-	w, closeFn, err := output(*out, stdout)
-	if err != nil {
-		fmt.Fprintf(stderr, "ledger export wlmds: %v\n", err)
-		return 1
-	}
-	bw := bufio.NewWriter(w)
-	if *bom {
-		bw.WriteString("\ufeff")
-	}
-	rows, err := writeWLMDS(bw, states, census, *provider)
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
-	if cerr := closeFn(); err == nil {
-		err = cerr
-	}
+	var rows int
+	err := exportTo(ctx, &sf, at, *out, *bom, stdout, func(w io.Writer, states map[string]*pathway.State) error {
+		var err error
+		rows, err = writeWLMDS(w, states, census, *provider)
+		return err
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "ledger export wlmds: %v\n", err)
 		return 1
