@@ -235,7 +235,13 @@ func TestAPatientCancellingOnThePathwayFreesTheSlot(t *testing.T) {
 	assert.Equal(t, pw2, s.Bookings[0].PathwayID)
 	w.feed()
 	assert.Empty(t, w.tracker.Pending())
-	assert.False(t, w.pathwayState(pw1).Bookings[0].Cancelation.CancelledBy == "hospital", "the patient's cancellation stands")
+	b := w.pathwayState(pw1).Bookings[0]
+	assert.Equal(t, "patient", b.Cancelation.CancelledBy, "the patient's cancellation stands")
+	_, guaranteed := b.Guarantee()
+	assert.False(t, guaranteed, "a patient's cancellation starts no 28-day guarantee")
+	evs, err := w.store.ReadStream(w.ctx, "session-"+s1, 0, 0)
+	require.NoError(t, err)
+	assert.Contains(t, evs[len(evs)-1].Reason, "booking cancelled on the pathway by the patient: on holiday")
 }
 
 func TestTrackerSnapshotKeepsTheOutstandingWork(t *testing.T) {
