@@ -15,7 +15,7 @@ func Fold(history []Recorded) State {
 	s.retracted = retracted
 	s.history = make([]Recorded, 0, len(history))
 	for _, r := range history {
-		s = apply(s, r, true)
+		s = apply(s, r, true, true)
 	}
 	return s
 }
@@ -30,15 +30,34 @@ func Evolve(s State, r Recorded) State {
 	if s.retracted == nil {
 		s.retracted = map[string]bool{}
 	}
-	return apply(s, r, false)
+	return apply(s, r, false, true)
+}
+
+// Step folds one more event into a state kept without its history, as a read model
+// keeps thousands of them: it records no history, so History and Retracted answer
+// nothing for the result. A retraction needs the history to re-fold and is refused
+// (ok false); the caller re-folds the stream with Fold.
+func Step(s State, r Recorded) (next State, ok bool) {
+	if _, retraction := r.Event.(EventRetracted); retraction {
+		return s, false
+	}
+	return apply(s, r, false, false), true
+}
+
+// WithoutHistory is s without its recorded history: what Step folds onto.
+func (s State) WithoutHistory() State {
+	s.history, s.retracted = nil, nil
+	return s
 }
 
 // apply copies every slice it changes, so an earlier State is never altered, unless
 // the state is owned by a running Fold that nobody else can see.
-func apply(s State, r Recorded, owned bool) State {
-	if owned {
+func apply(s State, r Recorded, owned, record bool) State {
+	switch {
+	case !record:
+	case owned:
 		s.history = append(s.history, r)
-	} else {
+	default:
 		s.history = append(s.history[:len(s.history):len(s.history)], r)
 	}
 	s.Version = int64(r.StreamVersion)

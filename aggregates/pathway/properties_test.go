@@ -108,3 +108,34 @@ func TestPropertyPathwayInvariants(t *testing.T) {
 		}
 	})
 }
+
+// Stepping a history-less state event by event gives the state Fold gives, less the
+// history: what a read model that keeps no histories relies on.
+func TestPropertyStepMatchesFold(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		history, _ := genRun(t)
+		s := New()
+		for _, r := range history {
+			next, ok := Step(s, r)
+			if !ok {
+				t.Fatalf("Step refused %T", r.Event)
+			}
+			s = next
+		}
+		want := Fold(history).WithoutHistory()
+		if got := fmt.Sprintf("%+v", s); got != fmt.Sprintf("%+v", want) {
+			t.Fatalf("Step folded\n%s\nFold gave\n%s", got, fmt.Sprintf("%+v", want))
+		}
+		if len(s.History()) != 0 {
+			t.Fatalf("Step kept %d history entries", len(s.History()))
+		}
+	})
+}
+
+func TestStepRefusesARetraction(t *testing.T) {
+	_, ok := Step(New(), Recorded{Event: EventRetracted{EventID: "x", Reason: "entered in error"}})
+	if !ok {
+		return
+	}
+	t.Fatal("Step accepted a retraction it cannot honour without the history")
+}
