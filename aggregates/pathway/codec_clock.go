@@ -1,0 +1,158 @@
+package pathway
+
+// Readers for the referral and the events that move its RTT clock.
+// codec_read.go says how they are built.
+
+func decodeReferralReceived(data []byte) (Event, error) {
+	s, e := scanner{data: data}, ReferralReceived{}
+	err := s.object(func(name []byte) error {
+		switch string(name) {
+		case "pathway_id":
+			return s.string(&e.PathwayID)
+		case "patient":
+			return s.patient(&e.Patient)
+		case "specialty_code":
+			return s.string(&e.SpecialtyCode)
+		case "referral_received_on":
+			return s.date(&e.ReceivedOn)
+		case "clock_start_on":
+			return s.date(&e.ClockStartOn)
+		case "referral_priority":
+			return s.string(&e.ReferralPriority)
+		case "source":
+			return s.string(&e.Source)
+		}
+		return errUnknownMember
+	})
+	return done(&s, e, err)
+}
+
+func (s *scanner) patient(p *Patient) error {
+	return s.object(func(name []byte) error {
+		switch string(name) {
+		case "nhs_number":
+			return s.string(&p.NHSNumber)
+		case "family_name":
+			return s.string(&p.FamilyName)
+		case "given_name":
+			return s.string(&p.GivenName)
+		case "birth_date":
+			return s.datePtr(&p.BirthDate)
+		}
+		return errUnknownMember
+	})
+}
+
+func decodeActivityRecorded(data []byte) (Event, error) {
+	s, e := scanner{data: data}, ActivityRecorded{}
+	err := s.object(func(name []byte) error {
+		switch string(name) {
+		case "occurred_on":
+			return s.date(&e.OccurredOn)
+		case "kind":
+			return s.string(&e.Kind)
+		case "rtt_status":
+			return s.string(&e.RTTStatus)
+		case "attendance":
+			return s.string(&e.Attendance)
+		case "discharged":
+			return s.bool(&e.Discharged)
+		case "clinical_decision_on":
+			return s.datePtr(&e.ClinicalDecisionOn)
+		case "patient_agreed":
+			return s.bool(&e.PatientAgreed)
+		}
+		return errUnknownMember
+	})
+	return done(&s, e, err)
+}
+
+func decodeClockStarted(data []byte) (Event, error) {
+	s, e := scanner{data: data}, ClockStarted{}
+	err := s.object(func(name []byte) error {
+		switch string(name) {
+		case "started_on":
+			return s.date(&e.StartedOn)
+		case "status":
+			return s.string(&e.Status)
+		}
+		return errUnknownMember
+	})
+	return done(&s, e, err)
+}
+
+func decodeClockStopped(data []byte) (Event, error) {
+	s, e := scanner{data: data}, ClockStopped{}
+	err := s.object(func(name []byte) error {
+		switch string(name) {
+		case "stopped_on":
+			return s.date(&e.StoppedOn)
+		case "status":
+			return s.string(&e.Status)
+		case "admitted":
+			return s.bool(&e.Admitted)
+		}
+		return errUnknownMember
+	})
+	return done(&s, e, err)
+}
+
+func decodeClockNullified(data []byte) (Event, error) {
+	s, e := scanner{data: data}, ClockNullified{}
+	err := s.object(func(name []byte) error {
+		switch string(name) {
+		case "nullified_on":
+			return s.date(&e.NullifiedOn)
+		}
+		return errUnknownMember
+	})
+	return done(&s, e, err)
+}
+
+func decodePatientDidNotAttend(data []byte) (Event, error) {
+	s, e := scanner{data: data}, PatientDidNotAttend{}
+	err := s.object(func(name []byte) error {
+		switch string(name) {
+		case "missed_on":
+			return s.date(&e.MissedOn)
+		case "kind":
+			return s.string(&e.Kind)
+		case "first_activity":
+			return s.bool(&e.First)
+		case "discharged":
+			return s.bool(&e.Discharged)
+		}
+		return errUnknownMember
+	})
+	return done(&s, e, err)
+}
+
+func decodeTransferredOut(data []byte) (Event, error) {
+	s, e := scanner{data: data}, TransferredOut{}
+	err := s.object(func(name []byte) error {
+		switch string(name) {
+		case "transferred_on":
+			return s.date(&e.TransferredOn)
+		}
+		return errUnknownMember
+	})
+	return done(&s, e, err)
+}
+
+func decodeClockStartCorrected(data []byte) (Event, error) {
+	s, e := scanner{data: data}, ClockStartCorrected{}
+	err := s.object(func(name []byte) error {
+		switch string(name) {
+		case "period_started_on":
+			return s.date(&e.PeriodStartedOn)
+		case "corrected_start_on":
+			return s.date(&e.CorrectedStart)
+		case "corrected_on":
+			return s.date(&e.CorrectedOn)
+		case "reason":
+			return s.string(&e.Reason)
+		}
+		return errUnknownMember
+	})
+	return done(&s, e, err)
+}
