@@ -35,9 +35,11 @@ type Projection interface {
 	SnapshotVersion() uint32
 	// Apply folds one event in. Events come in strictly increasing position order and
 	// each exactly once per state (the runner skips what a restored state already
-	// holds). Apply must be deterministic in the events alone (no clock, no I/O) and
-	// must not retain ev.Data, which belongs to the store's read buffer. An error
-	// stops the runner: a poison event is never skipped.
+	// holds). Apply must be deterministic in the events alone: no clock, and no I/O
+	// but reading earlier events of the same log (a model that keeps a pathway
+	// compacted re-reads its stream when it needs it whole). It must not retain
+	// ev.Data, which belongs to the store's read buffer. An error stops the runner:
+	// a poison event is never skipped.
 	Apply(ev eventstore.Event) error
 	// Snapshot writes the whole state; Restore reads it back into a Reset state.
 	Snapshot(w io.Writer) error

@@ -46,7 +46,7 @@ func TestReadModelReadsWaitForRestore(t *testing.T) {
 	srv, err := api.New(api.Options{Store: store, AdminToken: adminToken, Logger: log})
 	require.NoError(t, err)
 	ready := &restoring{}
-	v1.Register(srv, &v1.Deps{Store: store, Pathways: pathways.New(), Sessions: sessions.New(), Logger: log,
+	v1.Register(srv, &v1.Deps{Store: store, Pathways: pathways.New(pathways.WithLoader(pathways.StoreLoader(store))), Sessions: sessions.New(), Logger: log,
 		Ready: ready, ReadyWait: 50 * time.Millisecond})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)

@@ -165,5 +165,9 @@ func (d *Deps) guarantees(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"on": on, "items": d.Pathways.Guarantees(on, c.QueryParam("specialty_code"))})
+	items, err := d.Pathways.Guarantees(on, c.QueryParam("specialty_code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"on": on, "items": items})
 }

@@ -24,16 +24,17 @@ type readModels struct {
 	worker   *booking.Worker
 }
 
-// newProjections are every read model, as `ledger replay` rebuilds them.
-func newProjections() (*pathways.ReadModel, *sessions.ReadModel, *booking.Tracker) {
-	return pathways.New(), sessions.New(), booking.NewTracker()
+// newProjections are every read model, as `ledger replay` rebuilds them; the
+// pathways model re-reads from store what it does not keep.
+func newProjections(store eventstore.Reader) (*pathways.ReadModel, *sessions.ReadModel, *booking.Tracker) {
+	return pathways.New(pathways.WithLoader(pathways.StoreLoader(store))), sessions.New(), booking.NewTracker()
 }
 
 // startReadModels restores snapshots from the data folder, follows the log, and runs
 // the booking worker until ctx ends.
 func startReadModels(ctx context.Context, store eventstore.Store, dir string, log *slog.Logger) (*readModels, error) {
 	rm := &readModels{}
-	rm.pathways, rm.sessions, rm.tracker = newProjections()
+	rm.pathways, rm.sessions, rm.tracker = newProjections(store)
 	r, err := projections.NewRunner(store, dir, log, rm.pathways, rm.sessions, rm.tracker)
 	if err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer store.Close()
-	model, sessionsModel, tracker := newProjections()
+	model, sessionsModel, tracker := newProjections(store)
 	start := time.Now()
 	last := start
 	st, err := projections.Replay(ctx, store, sf.data, func(pos, events uint64) {

@@ -26,13 +26,14 @@ func PTL100k() (*pathways.ReadModel, Built) { return ptl100k() }
 // running period (the generator's mix closes most pathways, so several times as many
 // are generated), with what it cost.
 func OpenPTL(open int) (*pathways.ReadModel, Built) {
+	log := NewLog(10 * open)
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	m := pathways.New()
+	m := pathways.New(pathways.WithLoader(log.Load))
 	var b Built
 	start := time.Now()
-	err := Pathways(10*open, func(ev eventstore.Event) bool {
+	err := log.Each(func(ev eventstore.Event) bool {
 		if ev.StreamVersion == 0 && m.OpenPathways() >= open {
 			return false
 		}

@@ -4,6 +4,7 @@
 package benchdata
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
@@ -20,23 +21,50 @@ func Config(pathways int) generator.Config {
 	return generator.Config{Pathways: pathways, Seed: 7, Today: Today, HistoryDays: 730}
 }
 
-// Pathways streams the events of n generated pathways in log order (positions from
-// 1, each pathway's events together), stopping early when fn returns false.
-func Pathways(n int, fn func(eventstore.Event) bool) error {
-	cfg := Config(n)
-	recorded := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+var recordedAt = time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+
+// Log is the log of n generated pathways, which can also re-read one pathway's
+// events as a store would (the pathways model's Loader) by generating it again, so
+// that a benchmark measures the model's memory, not a copy of the log.
+type Log struct {
+	cfg   generator.Config
+	index map[string]int
+	// first is each pathway's first position, once Each has reached it.
+	first []uint64
+}
+
+// NewLog prepares the log of n pathways.
+func NewLog(n int) *Log {
+	l := &Log{cfg: Config(n), index: make(map[string]int, n), first: make([]uint64, n)}
+	for i := range n {
+		l.index[generator.PathwayID(l.cfg.Seed, i)] = i
+	}
+	return l
+}
+
+func (l *Log) event(id string, k int, pos uint64, e pathway.Event) (eventstore.Event, error) {
+	typ, data, err := pathway.Encode(e)
+	if err != nil {
+		return eventstore.Event{}, err
+	}
+	return eventstore.Event{EventID: generator.EventID(id, k), Stream: "pathway-" + id, StreamVersion: uint64(k),
+		Position: pos, Type: typ, SchemaVersion: pathway.SchemaVersion, OccurredOn: e.On().String(),
+		RecordedAt: recordedAt, Actor: generator.Actor, Data: data}, nil
+}
+
+// Each streams the events in log order (positions from 1, each pathway's events
+// together), stopping early when fn returns false.
+func (l *Log) Each(fn func(eventstore.Event) bool) error {
 	pos := uint64(0)
-	for i := 0; i < n; i++ {
-		p := generator.Generate(cfg, i)
+	for i := range l.first {
+		p := generator.Generate(l.cfg, i)
+		l.first[i] = pos + 1
 		for k, e := range p.Events {
-			typ, data, err := pathway.Encode(e)
+			pos++
+			ev, err := l.event(p.ID, k, pos, e)
 			if err != nil {
 				return err
 			}
-			pos++
-			ev := eventstore.Event{EventID: generator.EventID(p.ID, k), Stream: "pathway-" + p.ID, StreamVersion: uint64(k),
-				Position: pos, Type: typ, SchemaVersion: pathway.SchemaVersion, OccurredOn: e.On().String(),
-				RecordedAt: recorded, Actor: generator.Actor, Data: data}
 			if !fn(ev) {
 				return nil
 			}
@@ -44,3 +72,24 @@ func Pathways(n int, fn func(eventstore.Event) bool) error {
 	}
 	return nil
 }
+
+// Load implements pathways.Loader over what Each has streamed.
+func (l *Log) Load(id string, before uint64) ([]pathway.Recorded, error) {
+	i, ok := l.index[id]
+	if !ok || l.first[i] == 0 {
+		return nil, fmt.Errorf("benchdata: pathway %s not in the log yet", id)
+	}
+	p := generator.Generate(l.cfg, i)
+	var out []pathway.Recorded
+	for k, e := range p.Events {
+		if l.first[i]+uint64(k) >= before {
+			break
+		}
+		out = append(out, pathway.Recorded{Event: e, EventID: generator.EventID(id, k), StreamVersion: uint64(k),
+			RecordedAt: recordedAt, Actor: pathway.Actor{User: generator.Actor.User, Role: generator.Actor.Role}})
+	}
+	return out, nil
+}
+
+// Pathways streams the events of n generated pathways in log order.
+func Pathways(n int, fn func(eventstore.Event) bool) error { return NewLog(n).Each(fn) }

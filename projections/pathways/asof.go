@@ -16,7 +16,13 @@ const readBatch = 4096
 // whole log is read: positions order appends, and a clock stepping back must not
 // hide an event recorded before asOf behind one recorded after it.
 func BuildAsOf(ctx context.Context, r eventstore.Reader, asOf time.Time) (*ReadModel, error) {
-	m := New()
+	return buildAsOf(ctx, r, asOf, recentCap)
+}
+
+func buildAsOf(ctx context.Context, r eventstore.Reader, asOf time.Time, recent int) (*ReadModel, error) {
+	// A pathway re-read from the log is re-read as known at asOf too.
+	m := New(WithLoader(storeLoader(r, func(ev *eventstore.Event) bool { return !ev.RecordedAt.After(asOf) })))
+	m.recentCap = recent
 	var after uint64
 	for {
 		page, err := r.ReadAll(ctx, after, readBatch)

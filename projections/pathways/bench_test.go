@@ -87,10 +87,11 @@ func BenchmarkBuild100kOpen(b *testing.B) {
 // reading), events per second, on 20,000 generated pathways.
 func BenchmarkRebuild(b *testing.B) {
 	var evs []eventstore.Event
-	require.NoError(b, benchdata.Pathways(20_000, func(ev eventstore.Event) bool { evs = append(evs, ev); return true }))
+	log := benchdata.NewLog(20_000)
+	require.NoError(b, log.Each(func(ev eventstore.Event) bool { evs = append(evs, ev); return true }))
 	b.ResetTimer()
 	for b.Loop() {
-		m := pathways.New()
+		m := pathways.New(pathways.WithLoader(log.Load))
 		for _, ev := range evs {
 			if err := m.Apply(ev); err != nil {
 				b.Fatal(err)

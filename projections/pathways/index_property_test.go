@@ -50,11 +50,11 @@ func TestSpecialtyIndexesAgreeWithTheWholeList(t *testing.T) {
 
 			var wantCands []string
 			wantWithout := 0
-			for _, p := range f.m.all {
-				s := &p.state
+			for id, st := range f.state {
+				s := &st
 				if s.SpecialtyCode == spec && s.Running() != nil && s.OpenEntry() != nil {
 					if s.OpenEntry().ExpectedMinutes > 0 {
-						wantCands = append(wantCands, p.id)
+						wantCands = append(wantCands, id)
 					} else {
 						wantWithout++
 					}

@@ -1,12 +1,21 @@
 // Package pathways is the pathways read model: every pathway stream folded exactly
 // as the aggregate folds it (retractions and clock-start corrections included), the
 // patient-tracking list of running periods ordered by longest wait, the RTT return's
-// period records, duplicate-pathway detection and validation history. It is a
+// period records, duplicate-pathway detection and 28-day guarantees. It is a
 // projections.Projection named "pathways"; BuildAsOf makes a one-off model of what
 // the ledger knew at an instant.
+//
+// It is shaped for memory: a trust's log holds several finished pathways for each
+// open one, and the model must stay near a kilobyte per open pathway. A pathway
+// something live depends on (a running period, an untreated 28-day guarantee) is
+// kept whole: decoded while it is among the last few thousand touched, packed
+// (packed.go) otherwise. Every other pathway is kept only as its return records
+// (cold.go); an event for it re-reads its stream through the model's Loader, as does
+// a retraction, since no history is held.
 package pathways
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -22,22 +31,26 @@ import (
 const Name = "pathways"
 
 // snapshotVersion changes with the snapshot encoding or the meaning of Apply.
-const snapshotVersion = 1
+const snapshotVersion = 2
 
 // StreamPrefix starts every pathway stream name; other streams are not read here.
 const StreamPrefix = "pathway-"
 
 // ReadModel is safe for concurrent use: the runner applies events while queries run.
 type ReadModel struct {
-	mu sync.RWMutex
-	// all holds every pathway in order of its first event: a deterministic order
-	// for report records and snapshots.
-	all  []*rec
+	mu   sync.RWMutex
+	load Loader
+	// byID holds the pathways kept whole.
 	byID map[string]*rec
-	ptl  ptlIndex
+	// recent lists the decoded ones; recentCap bounds it (a field for tests).
+	recent    recent
+	recentCap int
+	cold      coldStore
+	codes     codes
+	ptl       ptlIndex
 	// dups maps NHS number and specialty to the listed pathways of that patient
 	// in that specialty.
-	dups   map[string][]*rec
+	dups   map[dupKey][]*rec
 	intern map[string]string
 	// bySpecialty holds, per specialty, the pathways a session of that specialty
 	// may take (running period and open waiting-list entry), for suggestions.
@@ -45,43 +58,91 @@ type ReadModel struct {
 	// ptlBySpecialty orders each specialty's running periods as ptl does, so a PTL
 	// filtered by specialty (the common booking-team view) scans only that specialty.
 	ptlBySpecialty map[string]*ptlIndex
+	// exists counts the pathways in byID whose referral stands.
+	exists  int
+	scratch []byte
 }
 
-// rec is one pathway. state is only ever replaced by pathway.Evolve, which copies
-// what it changes, so a State value handed to a reader stays valid after later
-// events.
+// rec is one pathway kept whole. Exactly one of state and packed is set: state while
+// it is in the recent list. *state is only ever replaced whole under the write lock,
+// so a reader that copies it under the read lock holds a value no later event alters
+// (pathway.Step copies what it changes). Codes are indexes in the model's code
+// tables, to keep each of the hundreds of thousands of recs small.
 type rec struct {
-	id    string
-	state pathway.State
-	// listed: the pathway has a running period and sits in the PTL index under
-	// start; dup is its key in the duplicate index ("" when it has none).
-	listed bool
-	start  rtt.Date
-	dup    string
-	// cand is what a session needs to rank p, nil when p is no candidate; candSpec
-	// is its key in bySpecialty.
-	cand     *candidate
-	candSpec string
-	candIdx  int
-	// ptlSpec is the specialty index p sits in while listed.
-	ptlSpec string
+	id         string
+	state      *pathway.State
+	packed     []byte
+	prev, next *rec
+	// periods are its return records.
+	periods []period
+	// cand is what a session needs to rank p, nil when p is no candidate.
+	cand *candidate
+	// dup is its key in the duplicate index (0 when it has none).
+	dup dupKey
+	// start is the running period's start, its key in the PTL indexes while listed.
+	start rtt.Date
+	// candIdx is its place in bySpecialty[candSpec] while cand is set.
+	candIdx int32
+	// spec is the pathway's specialty; ptlSpec and candSpec the specialty index it
+	// was filed under while listed or a candidate.
+	spec, ptlSpec, candSpec uint16
+	// listType and priority of the open waiting-list entry (0: none), the PTL's
+	// filters, so that a scan reads no state.
+	listType, priority uint8
+	exists             bool
+	// live: something depends on the pathway (running period or untreated
+	// guarantee), so it stays whole when it leaves the recent list.
+	live      bool
+	guarantee bool
+	listed    bool
 }
+
+// dupKey is an NHS number and a specialty code index: NHS numbers are ten digits
+// (Decide refuses any other, so such a pathway is never a duplicate candidate).
+type dupKey uint64
+
+func dupKeyOf(nhs string, spec uint16) dupKey {
+	if len(nhs) != 10 {
+		return 0
+	}
+	var n uint64
+	for i := 0; i < len(nhs); i++ {
+		if nhs[i] < '0' || nhs[i] > '9' {
+			return 0
+		}
+		n = n*10 + uint64(nhs[i]-'0')
+	}
+	return dupKey(n<<16|uint64(spec)) + 1<<62
+}
+
+// Option configures a model.
+type Option func(*ReadModel)
+
+// WithLoader gives the model the way to re-read a pathway's earlier events. Without
+// one, an event for a cold pathway or a retraction fails with ErrNoLoader.
+func WithLoader(l Loader) Option { return func(m *ReadModel) { m.load = l } }
 
 // New returns an empty read model.
-func New() *ReadModel {
-	m := &ReadModel{}
+func New(opts ...Option) *ReadModel {
+	m := &ReadModel{recentCap: recentCap}
+	for _, o := range opts {
+		o(m)
+	}
 	m.resetLocked()
 	return m
 }
 
 func (m *ReadModel) resetLocked() {
-	m.all = nil
 	m.byID = map[string]*rec{}
+	m.recent = recent{}
+	m.cold = newColdStore()
+	m.codes = newCodes()
 	m.ptl = ptlIndex{}
-	m.dups = map[string][]*rec{}
+	m.dups = map[dupKey][]*rec{}
 	m.intern = map[string]string{}
 	m.bySpecialty = map[string][]*rec{}
 	m.ptlBySpecialty = map[string]*ptlIndex{}
+	m.exists = 0
 }
 
 // Name implements projections.Projection.
@@ -114,20 +175,103 @@ func (m *ReadModel) Apply(ev eventstore.Event) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.applyLocked(id, pathway.Recorded{Event: e, EventID: ev.EventID, StreamVersion: ev.StreamVersion,
-		RecordedAt: ev.RecordedAt, Actor: pathway.Actor{User: m.str(ev.Actor.User), Role: m.str(ev.Actor.Role)}})
+	r := recorded(&ev, e)
+	r.Actor = pathway.Actor{User: m.str(ev.Actor.User), Role: m.str(ev.Actor.Role)}
+	return m.applyLocked(id, ev.Position, r)
+}
+
+func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error {
+	p := m.byID[id]
+	var s pathway.State
+	var err error
+	refold := false
+	switch {
+	case p != nil:
+		if s, err = m.stateOf(p); err != nil {
+			return err
+		}
+	case r.StreamVersion == 0 && !m.cold.has(id):
+		s = pathway.New()
+	default:
+		refold = true
+	}
+	next, ok := pathway.Step(s, r)
+	if refold || !ok {
+		if next, err = m.refold(id, pos, r); err != nil {
+			return err
+		}
+	}
+	if p == nil {
+		if refold {
+			m.cold.take(id)
+		}
+		p = &rec{id: strings.Clone(id), state: new(pathway.State)}
+		m.byID[p.id] = p
+	} else if p.state == nil {
+		p.state, p.packed = new(pathway.State), nil
+	} else {
+		m.recent.unlink(p)
+	}
+	*p.state = next
+	m.recent.pushFront(p)
+	m.reindex(p)
+	m.evict()
 	return nil
 }
 
-func (m *ReadModel) applyLocked(id string, r pathway.Recorded) {
-	p := m.byID[id]
-	if p == nil {
-		p = &rec{id: strings.Clone(id), state: pathway.New()}
-		m.byID[p.id] = p
-		m.all = append(m.all, p)
+// refold builds a pathway from what the log holds before pos, then r: for a pathway
+// kept cold or unseen, and for a retraction, which only a re-fold honours.
+func (m *ReadModel) refold(id string, pos uint64, r pathway.Recorded) (pathway.State, error) {
+	if m.load == nil {
+		return pathway.State{}, fmt.Errorf("%w: pathway %s", ErrNoLoader, id)
 	}
-	p.state = pathway.Evolve(p.state, r)
-	m.reindex(p)
+	h, err := m.load(id, pos)
+	if err != nil {
+		return pathway.State{}, err
+	}
+	for i := range h {
+		h[i].Actor = pathway.Actor{User: m.str(h[i].Actor.User), Role: m.str(h[i].Actor.Role)}
+	}
+	return pathway.Fold(append(h, r)).WithoutHistory(), nil
+}
+
+// stateOf is p's state, unpacking it when it is not decoded.
+func (m *ReadModel) stateOf(p *rec) (pathway.State, error) {
+	if p.state != nil {
+		return *p.state, nil
+	}
+	s, err := unpack(p.packed)
+	if err != nil {
+		return pathway.State{}, fmt.Errorf("pathways: pathway %s: %w", p.id, err)
+	}
+	return s, nil
+}
+
+// evict lets the least recently touched pathways go once the recent list is full:
+// packed when something live depends on them, else down to their return records.
+func (m *ReadModel) evict() {
+	for m.recent.n > m.recentCap {
+		p := m.recent.tail
+		m.recent.unlink(p)
+		if p.live {
+			// Packed into a scratch buffer and copied at its exact size: growing
+			// each in place would leave up to half of it spare.
+			m.scratch = appendPacked(m.scratch[:0], p.state)
+			p.packed, p.state = bytes.Clone(m.scratch), nil
+			continue
+		}
+		m.dropLocked(p)
+	}
+}
+
+// dropLocked turns p into its return records. It holds no index entry: only a live
+// pathway is listed, a duplicate, a candidate or a guarantee.
+func (m *ReadModel) dropLocked(p *rec) {
+	m.cold.put(p.id, p.periods, p.exists)
+	if p.exists {
+		m.exists--
+	}
+	delete(m.byID, p.id)
 }
 
 // str interns the few distinct actor names and roles so that each event does not
@@ -141,35 +285,51 @@ func (m *ReadModel) str(s string) string {
 	return v
 }
 
-// reindex brings the PTL and duplicate indexes in line with p's state: a clock
-// start, stop, nullification, transfer, correction or retraction can each move it.
+// reindex brings the PTL, duplicate and candidate indexes and the return records in
+// line with p's state: a clock start, stop, nullification, transfer, correction or
+// retraction can each move it.
 func (m *ReadModel) reindex(p *rec) {
-	running := p.state.Exists && p.state.Running() != nil
-	var start rtt.Date
-	dup := ""
-	if running {
-		start = p.state.Running().StartedOn
-		if nhs := p.state.Patient.NHSNumber; nhs != "" {
-			dup = nhs + "/" + p.state.SpecialtyCode
+	s := p.state
+	if s.Exists != p.exists {
+		if s.Exists {
+			m.exists++
+		} else {
+			m.exists--
 		}
+		p.exists = s.Exists
 	}
-	if p.listed && (!running || !p.start.Equal(start) || p.ptlSpec != p.state.SpecialtyCode) {
+	p.periods = m.codes.periodsOf(s, p.periods[:0])
+	p.spec = m.codes.spec(s.SpecialtyCode)
+	p.listType, p.priority = 0, 0
+	if en := s.OpenEntry(); en != nil {
+		p.listType, p.priority = m.codes.small(en.ListType), m.codes.small(string(en.Priority))
+	}
+	running := s.Exists && s.Running() != nil
+	p.guarantee = s.Exists && hasUntreatedGuarantee(s)
+	p.live = running || p.guarantee
+	var start rtt.Date
+	var dup dupKey
+	if running {
+		start = s.Running().StartedOn
+		dup = dupKeyOf(s.Patient.NHSNumber, p.spec)
+	}
+	if p.listed && (!running || !p.start.Equal(start) || p.ptlSpec != p.spec) {
 		m.ptl.remove(p.start, p)
-		m.specialtyPTL(p.ptlSpec).remove(p.start, p)
+		m.specialtyPTL(m.codes.specs[p.ptlSpec]).remove(p.start, p)
 		p.listed = false
 	}
 	if running && !p.listed {
 		m.ptl.insert(start, p)
-		p.ptlSpec = p.state.SpecialtyCode
-		m.specialtyPTL(p.ptlSpec).insert(start, p)
+		p.ptlSpec = p.spec
+		m.specialtyPTL(m.codes.specs[p.ptlSpec]).insert(start, p)
 		p.listed, p.start = true, start
 	}
 	if p.dup != dup {
-		if p.dup != "" {
+		if p.dup != 0 {
 			m.dropDup(p)
 		}
 		p.dup = dup
-		if dup != "" {
+		if dup != 0 {
 			m.dups[dup] = append(m.dups[dup], p)
 		}
 	}
@@ -194,31 +354,20 @@ func (m *ReadModel) dropDup(p *rec) {
 	m.dups[p.dup] = set
 }
 
-// Pathway returns the folded pathway (retractions and corrections honoured). The
-// State is the model's own value, never changed afterwards: safe to read while
-// events keep arriving, not to modify.
-func (m *ReadModel) Pathway(id string) (pathway.State, bool) {
+// Pathway returns the folded pathway (retractions and corrections honoured) when the
+// model keeps it whole, without its history: a running period or an untreated
+// guarantee keeps it, as do the last few thousand touched. Others are answered from
+// the log (the API folds the stream). The State is a copy: safe to read while
+// events keep arriving.
+func (m *ReadModel) Pathway(id string) (pathway.State, bool, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	p := m.byID[id]
-	if p == nil || !p.state.Exists {
-		return pathway.State{}, false
+	if p == nil || !p.exists {
+		return pathway.State{}, false, nil
 	}
-	return p.state, true
-}
-
-// View evaluates a pathway on a date with its duplicate candidates: the Pathway
-// resource of GET /v1/pathways/{id}.
-func (m *ReadModel) View(id string, on rtt.Date) (pathway.View, bool) {
-	m.mu.RLock()
-	p := m.byID[id]
-	if p == nil || !p.state.Exists {
-		m.mu.RUnlock()
-		return pathway.View{}, false
-	}
-	s, dups := p.state, m.candidatesLocked(p)
-	m.mu.RUnlock()
-	return pathway.DeriveState(s, on, pathway.DeriveOptions{DuplicateCandidates: dups}), true
+	s, err := m.stateOf(p)
+	return s, err == nil, err
 }
 
 // DuplicateCandidates lists the other pathways with a running period for the same
@@ -235,7 +384,7 @@ func (m *ReadModel) DuplicateCandidates(id string) []string {
 }
 
 func (m *ReadModel) candidatesLocked(p *rec) []string {
-	if p.dup == "" {
+	if p.dup == 0 {
 		return nil
 	}
 	var out []string
@@ -248,18 +397,6 @@ func (m *ReadModel) candidatesLocked(p *rec) []string {
 	return out
 }
 
-// Validations returns the validators' decisions on a pathway, oldest first, each
-// with the validator and when it was recorded; nil for an unknown pathway.
-func (m *ReadModel) Validations(id string) []pathway.Validation {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	p := m.byID[id]
-	if p == nil || !p.state.Exists {
-		return nil
-	}
-	return append([]pathway.Validation{}, p.state.Validations...)
-}
-
 // OpenPathways counts the pathways with a running RTT period (the PTL's length).
 func (m *ReadModel) OpenPathways() int {
 	m.mu.RLock()
@@ -267,17 +404,11 @@ func (m *ReadModel) OpenPathways() int {
 	return m.ptl.n
 }
 
-// Pathways counts every pathway the model holds, open or not.
+// Pathways counts every pathway the model knows, open or not.
 func (m *ReadModel) Pathways() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	n := 0
-	for _, p := range m.all {
-		if p.state.Exists {
-			n++
-		}
-	}
-	return n
+	return m.exists + m.cold.exists
 }
 
 func (p *rec) String() string { return fmt.Sprintf("%s@%s", p.id, p.start) }

@@ -24,20 +24,54 @@ type feed struct {
 	pos   uint64
 	state map[string]pathway.State
 	at    time.Time
+	// log is every event applied, what the model's loader re-reads.
+	log []eventstore.Event
 }
 
-func newFeed(t *testing.T) *feed {
-	return &feed{t: t, m: New(), state: map[string]pathway.State{}, at: time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)}
+// newFeed feeds a model that keeps only recentCap pathways decoded (the default
+// when none is given): a small one makes every path (packing, going cold,
+// re-reading the log) run in small tests.
+func newFeed(t *testing.T, recent ...int) *feed {
+	f := &feed{t: t, state: map[string]pathway.State{}, at: time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)}
+	f.m = New(WithLoader(f.load))
+	if len(recent) > 0 {
+		f.m.recentCap = recent[0]
+	}
+	return f
+}
+
+func (f *feed) load(id string, before uint64) ([]pathway.Recorded, error) {
+	var out []pathway.Recorded
+	for i := range f.log {
+		ev := &f.log[i]
+		if ev.Stream != StreamPrefix+id || ev.Position >= before {
+			continue
+		}
+		e, err := pathway.Decode(ev.Type, ev.SchemaVersion, ev.Data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, recorded(ev, e))
+	}
+	return out, nil
 }
 
 func (f *feed) do(id string, c pathway.Command) {
+	f.t.Helper()
+	require.NoError(f.t, f.try(id, c))
+}
+
+// try decides c and applies its events, or returns the refusal and applies nothing.
+func (f *feed) try(id string, c pathway.Command) error {
 	f.t.Helper()
 	s, ok := f.state[id]
 	if !ok {
 		s = pathway.New()
 	}
 	evs, err := pathway.Decide(s, c, pathway.DecideContext{Today: d("2027-01-01")})
-	require.NoError(f.t, err)
+	if err != nil {
+		return err
+	}
 	for _, e := range evs {
 		typ, data, err := pathway.Encode(e)
 		require.NoError(f.t, err)
@@ -47,10 +81,12 @@ func (f *feed) do(id string, c pathway.Command) {
 		ev := eventstore.Event{EventID: fmt.Sprintf("%s-%d", id, v), Stream: "pathway-" + id, StreamVersion: v,
 			Position: f.pos, Type: typ, SchemaVersion: pathway.SchemaVersion, OccurredOn: e.On().String(),
 			RecordedAt: f.at, Data: json.RawMessage(data)}
+		f.log = append(f.log, ev)
 		require.NoError(f.t, f.m.Apply(ev))
 		s = pathway.Evolve(s, pathway.Recorded{Event: e, EventID: ev.EventID, StreamVersion: v, RecordedAt: f.at})
 	}
 	f.state[id] = s
+	return nil
 }
 
 func refer(id, spec, received string) pathway.Refer {
@@ -135,7 +171,11 @@ func TestRetractionAndValidationsAndDuplicates(t *testing.T) {
 	require.Equal(t, 2, f.m.OpenPathways(), "the retracted stop no longer counts")
 	require.Equal(t, []string{"b"}, f.m.DuplicateCandidates("a"))
 	f.do("a", pathway.RecordValidation{ValidationID: "v", ValidatedOn: d("2025-02-11"), Outcome: "confirmed", Notes: "checked"})
-	require.Len(t, f.m.Validations("a"), 1)
+	s, ok, err := f.m.Pathway("a")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Len(t, s.Validations, 1)
+	require.Empty(t, s.History(), "the model keeps no histories")
 }
 
 func TestSnapshotRestoreGivesTheSameAnswers(t *testing.T) {
@@ -147,7 +187,7 @@ func TestSnapshotRestoreGivesTheSameAnswers(t *testing.T) {
 	f.do("p03", pathway.RecordActivity{OccurredOn: d("2025-02-03"), Kind: "outpatient_first", RTTStatus: "34"})
 	var buf bytes.Buffer
 	require.NoError(t, f.m.Snapshot(&buf))
-	m2 := New()
+	m2 := New(WithLoader(f.load))
 	require.NoError(t, m2.Restore(&buf))
 	q := Query{On: d("2025-06-01"), Limit: 100}
 	a, _, err := f.m.WaitingList(q)

@@ -36,6 +36,7 @@ const maxSpanDays = 10_000_000
 // start-date range they imply, so that a scan begins and ends where it can.
 type scan struct {
 	q       Query
+	codes   *codes // the model's, read under its lock
 	limit   int
 	bounded bool // start at from (else at the first period)
 	from    rtt.Date
@@ -104,13 +105,12 @@ func (sc *scan) past(start rtt.Date) bool { return sc.capped && start.After(sc.t
 // matches is the whole predicate; the start range above only saves work.
 func (sc *scan) matches(p *rec) bool {
 	q := &sc.q
-	s := &p.state
-	if q.SpecialtyCode != "" && s.SpecialtyCode != q.SpecialtyCode {
+	if q.SpecialtyCode != "" && sc.codes.specs[p.spec] != q.SpecialtyCode {
 		return false
 	}
 	if q.ListType != "" || q.Priority != "" {
-		en := s.OpenEntry()
-		if en == nil || (q.ListType != "" && en.ListType != q.ListType) || (q.Priority != "" && string(en.Priority) != q.Priority) {
+		if p.listType == 0 || (q.ListType != "" && sc.codes.smalls[p.listType] != q.ListType) ||
+			(q.Priority != "" && sc.codes.smalls[p.priority] != q.Priority) {
 			return false
 		}
 	}

@@ -5,18 +5,24 @@ import (
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
-// ReportPeriods gives the return's record of every RTT period of every pathway, in
-// order of each pathway's first event: admitted stops for Part 1A, the decision to
+// ReportPeriods gives the return's record of every RTT period of every pathway (in
+// no particular order, and without the pathway id, which the return does not
+// need): admitted stops for Part 1A, the decision to
 // admit from its decided_on to its close for Part 2A, nullified periods marked (no
 // statistic counts them), transferred-out periods incomplete only until the transfer
 // and never completed here.
 func (m *ReadModel) ReportPeriods() []rttreport.Period {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := make([]rttreport.Period, 0, len(m.all)+len(m.all)/4)
-	for _, p := range m.all {
-		if p.state.Exists {
-			out = append(out, rttreport.FromPathway(&p.state)...)
+	out := make([]rttreport.Period, 0, len(m.cold.periods)-m.cold.dead+2*len(m.byID))
+	for i := range m.cold.periods {
+		if p := &m.cold.periods[i]; p.flags&fDead == 0 {
+			out = append(out, m.codes.record(p))
+		}
+	}
+	for _, r := range m.byID {
+		for i := range r.periods {
+			out = append(out, m.codes.record(&r.periods[i]))
 		}
 	}
 	return out

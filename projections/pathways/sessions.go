@@ -19,37 +19,52 @@ type candidate struct {
 	hasDue   bool
 	start    rtt.Date
 	preOp    *session.PreOp
+	// bookings are the live admissions booked, for a session to see clashes on its
+	// date without reading the state.
+	bookings []bookedOn
+}
+
+type bookedOn struct {
+	on  rtt.Date
+	ref session.SessionRef
 }
 
 // recandidate moves p in or out of its specialty's candidate set.
 func (m *ReadModel) recandidate(p *rec) {
 	var c *candidate
-	spec := ""
-	if s := &p.state; s.Exists {
+	if s := p.state; s.Exists {
 		if en, run := s.OpenEntry(), s.Running(); en != nil && run != nil {
 			c = &candidate{minutes: en.ExpectedMinutes, priority: en.Priority, start: run.StartedOn, preOp: preOpOf(s)}
 			c.due, c.hasDue = en.Priority.DueDate(en.PriorityFrom)
-			spec = s.SpecialtyCode
+			for i := range s.Bookings {
+				if b := &s.Bookings[i]; !b.Cancelled {
+					c.bookings = append(c.bookings, bookedOn{b.AdmissionOn,
+						session.SessionRef{SessionID: strings.Clone(b.SessionID), BookingID: strings.Clone(b.BookingID)}})
+				}
+			}
 		}
 	}
 	// Each specialty's set is a slice with O(1) removal (the last member takes the
 	// leaver's place); its order follows the log, and ranking breaks ties by id.
-	if p.candSpec != "" && p.candSpec != spec {
-		set := m.bySpecialty[p.candSpec]
+	if p.cand != nil && (c == nil || p.candSpec != p.spec) {
+		key := m.codes.specs[p.candSpec]
+		set := m.bySpecialty[key]
 		last := set[len(set)-1]
 		set[p.candIdx], last.candIdx = last, p.candIdx
 		set[len(set)-1] = nil
 		if set = set[:len(set)-1]; len(set) == 0 {
-			delete(m.bySpecialty, p.candSpec)
+			delete(m.bySpecialty, key)
 		} else {
-			m.bySpecialty[p.candSpec] = set
+			m.bySpecialty[key] = set
 		}
+		p.cand = nil
 	}
-	if c != nil && p.candSpec != spec {
-		p.candIdx = len(m.bySpecialty[spec])
-		m.bySpecialty[spec] = append(m.bySpecialty[spec], p)
+	if c != nil && p.cand == nil {
+		key := m.codes.specs[p.spec]
+		p.candIdx, p.candSpec = int32(len(m.bySpecialty[key])), p.spec
+		m.bySpecialty[key] = append(m.bySpecialty[key], p)
 	}
-	p.cand, p.candSpec = c, spec
+	p.cand = c
 }
 
 // Candidates are the patients a session of a specialty may take: running RTT periods
@@ -69,7 +84,7 @@ func (m *ReadModel) Candidates(specialty string, sessionDate rtt.Date) (cs []ses
 		}
 		k := session.Candidate{ExpectedMinutes: c.minutes, Priority: c.priority, ClockStart: c.start,
 			PatientFacts: session.PatientFacts{PathwayID: p.id, SpecialtyCode: specialty, PreOp: c.preOp,
-				OtherBookingsOnDate: bookingsOn(&p.state, sessionDate)}}
+				OtherBookingsOnDate: c.bookingsOn(sessionDate)}}
 		if c.hasDue {
 			due := c.due
 			k.PriorityDueOn = &due
@@ -84,9 +99,32 @@ func preOpOf(s *pathway.State) *session.PreOp {
 	if p == nil {
 		return nil
 	}
-	return &session.PreOp{Outcome: p.Outcome, AssessedOn: p.AssessedOn, ValidUntil: p.ValidUntil,
-		Requirements: session.Requirements{HDUBed: p.Requirements.HDUBed, Kit: p.Requirements.Kit,
-			Radiology: p.Requirements.Radiology, AnaesthetistGrade: p.Requirements.AnaesthetistGrade}}
+	// Copies, not references: an unpacked state's strings share one block, which a
+	// candidate outliving the state would otherwise keep alive.
+	out := &session.PreOp{Outcome: strings.Clone(p.Outcome), AssessedOn: p.AssessedOn,
+		Requirements: session.Requirements{HDUBed: p.Requirements.HDUBed, Radiology: p.Requirements.Radiology,
+			AnaesthetistGrade: strings.Clone(p.Requirements.AnaesthetistGrade)}}
+	if p.ValidUntil != nil {
+		v := *p.ValidUntil
+		out.ValidUntil = &v
+	}
+	if p.Requirements.Kit != nil {
+		out.Requirements.Kit = make([]string, len(p.Requirements.Kit))
+		for i, k := range p.Requirements.Kit {
+			out.Requirements.Kit[i] = strings.Clone(k)
+		}
+	}
+	return out
+}
+
+func (c *candidate) bookingsOn(day rtt.Date) []session.SessionRef {
+	var out []session.SessionRef
+	for _, b := range c.bookings {
+		if b.on.Equal(day) {
+			out = append(out, b.ref)
+		}
+	}
+	return out
 }
 
 func bookingsOn(s *pathway.State, day rtt.Date) []session.SessionRef {
@@ -126,15 +164,19 @@ type Guarantee struct {
 
 // Guarantees lists the untreated 28-day guarantees on a date, most urgent deadline
 // first; specialty "" is every specialty.
-func (m *ReadModel) Guarantees(on rtt.Date, specialty string) []Guarantee {
+func (m *ReadModel) Guarantees(on rtt.Date, specialty string) ([]Guarantee, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := []Guarantee{}
-	for _, p := range m.all {
-		s := &p.state
-		if len(s.Bookings) == 0 || (specialty != "" && s.SpecialtyCode != specialty) {
+	for _, p := range m.byID {
+		if !p.guarantee || (specialty != "" && m.codes.specs[p.spec] != specialty) {
 			continue
 		}
+		st, err := m.stateOf(p)
+		if err != nil {
+			return nil, err
+		}
+		s := &st
 		for i := range s.Bookings {
 			b := &s.Bookings[i]
 			deadline, ok := b.Guarantee()
@@ -154,9 +196,21 @@ func (m *ReadModel) Guarantees(on rtt.Date, specialty string) []Guarantee {
 		}
 	}
 	slices.SortFunc(out, func(a, b Guarantee) int {
-		return cmp.Or(a.Deadline.Compare(b.Deadline), strings.Compare(a.PathwayID, b.PathwayID))
+		return cmp.Or(a.Deadline.Compare(b.Deadline), strings.Compare(a.PathwayID, b.PathwayID), strings.Compare(a.BookingID, b.BookingID))
 	})
-	return out
+	return out, nil
+}
+
+// hasUntreatedGuarantee: a cancellation started a 28-day guarantee that no
+// treatment has met yet, so the pathway belongs on the guarantee report.
+func hasUntreatedGuarantee(s *pathway.State) bool {
+	for i := range s.Bookings {
+		b := &s.Bookings[i]
+		if _, ok := b.Guarantee(); ok && !treatedOnOrAfter(s, b.Cancelation.CancelledOn) {
+			return true
+		}
+	}
+	return false
 }
 
 func treatedOnOrAfter(s *pathway.State, from rtt.Date) bool {

@@ -65,7 +65,7 @@ func TestCandidatesFollowEntriesClocksAndPreOp(t *testing.T) {
 
 	var buf bytes.Buffer
 	require.NoError(t, f.m.Snapshot(&buf))
-	back := New()
+	back := New(WithLoader(f.load))
 	require.NoError(t, back.Restore(&buf))
 	got, _ := back.Candidates("110", day)
 	assert.Equal(t, cs[:1], got, "a restored model has the same candidates")
@@ -88,7 +88,12 @@ func TestGuaranteesListUntreatedTwentyEightDayDeadlines(t *testing.T) {
 	// c: cancelled on the day for a clinical reason: no guarantee.
 	f.do("c", pathway.CancelBooking{BookingID: "bk-c", CancelledOn: d("2025-04-01"), CancelledBy: "hospital", Reason: "unwell", Clinical: true})
 
-	g := f.m.Guarantees(d("2025-04-10"), "")
+	guarantees := func(on rtt.Date, spec string) []Guarantee {
+		g, err := f.m.Guarantees(on, spec)
+		require.NoError(t, err)
+		return g
+	}
+	g := guarantees(d("2025-04-10"), "")
 	require.Len(t, g, 2)
 	assert.Equal(t, "a", g[0].PathwayID)
 	assert.Equal(t, "rebooked", g[0].Status)
@@ -98,11 +103,11 @@ func TestGuaranteesListUntreatedTwentyEightDayDeadlines(t *testing.T) {
 	assert.Equal(t, "at_risk", g[1].Status)
 	assert.Equal(t, "2025-04-29", g[1].Deadline.String())
 	assert.Equal(t, 19, g[1].DaysLeft)
-	assert.Equal(t, "breached", f.m.Guarantees(d("2025-04-30"), "")[1].Status)
-	assert.Empty(t, f.m.Guarantees(d("2025-04-10"), "130"))
+	assert.Equal(t, "breached", guarantees(d("2025-04-30"), "")[1].Status)
+	assert.Empty(t, guarantees(d("2025-04-10"), "130"))
 
 	f.do("b", pathway.RecordActivity{OccurredOn: d("2025-04-15"), Kind: "admission", RTTStatus: "30"})
-	g = f.m.Guarantees(d("2025-04-16"), "")
+	g = guarantees(d("2025-04-16"), "")
 	require.Len(t, g, 1, "b was treated")
 	assert.Equal(t, "a", g[0].PathwayID)
 }

@@ -6,56 +6,74 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
-	"github.com/pathway-ledger/ledger/aggregates/pathway"
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/rtt"
 )
 
-// The snapshot holds each pathway's recorded events, retracted ones included, in
-// the model's order; Restore re-folds them with pathway.Fold, which gives the state
-// Evolve gave event by event. Layout (varints as encoding/binary):
+// The snapshot holds what the model holds: each whole pathway packed (packed.go),
+// each cold one as its return records, and the code tables those refer to. Layout
+// (varints as encoding/binary; str is a uvarint length and the bytes):
 //
-//	magic "PWRM0001" | uvarint pathways | per pathway: str id | uvarint events |
-//	per event: str type | str data (JSON) | str event id | uvarint stream version |
-//	varint recorded_at Unix ns | str actor user | str actor role
+//	magic "PWRM0002" | uvarint specs | str… | uvarint statuses | str…
+//	| uvarint whole | per pathway: str id | str packed state
+//	| uvarint cold by UUID | per pathway: 16 bytes | cold body
+//	| uvarint cold by name | per pathway: str id | cold body
 //
-// where str is a uvarint length and the bytes. The payload ends after the last
-// pathway; anything more is damage.
-const snapMagic = "PWRM0001"
+// where a cold body is byte stands (1: the referral stands) | uvarint periods | per
+// period: varint start, stop, DTA from, DTA until (days since 1970-01-01) | uvarint
+// specialty | byte status | byte flags. The payload ends after the last pathway;
+// anything more is damage.
+const snapMagic = "PWRM0002"
 
 var errSnapshot = errors.New("pathways: snapshot")
 
 // Snapshot implements projections.Projection.
 func (m *ReadModel) Snapshot(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	var buf []byte
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	buf = append(buf, snapMagic...)
-	buf = binary.AppendUvarint(buf, uint64(len(m.all)))
-	for _, p := range m.all {
-		h := p.state.History()
-		buf = appendStr(buf, p.id)
-		buf = binary.AppendUvarint(buf, uint64(len(h)))
-		for i := range h {
-			r := &h[i]
-			typ, data, err := pathway.Encode(r.Event)
-			if err != nil {
-				return err
-			}
-			buf = appendStr(buf, typ)
-			buf = appendStr(buf, string(data))
-			buf = appendStr(buf, r.EventID)
-			buf = binary.AppendUvarint(buf, r.StreamVersion)
-			buf = binary.AppendVarint(buf, r.RecordedAt.UnixNano())
-			buf = appendStr(buf, r.Actor.User)
-			buf = appendStr(buf, r.Actor.Role)
-		}
-		if _, err := bw.Write(buf); err != nil {
+	buf := append([]byte(nil), snapMagic...)
+	buf = appendStrs(buf, m.codes.specs)
+	buf = appendStrs(buf, m.codes.statuses)
+	flush := func() error {
+		if len(buf) > 32<<10 {
+			_, err := bw.Write(buf)
+			buf = buf[:0]
 			return err
 		}
-		buf = buf[:0]
+		return nil
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(m.byID)))
+	var packed []byte
+	for _, p := range m.byID {
+		buf = appendStr(buf, p.id)
+		if p.state != nil {
+			packed = appendPacked(packed[:0], p.state)
+		} else {
+			packed = p.packed
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(packed)))
+		buf = append(buf, packed...)
+		if err := flush(); err != nil {
+			return err
+		}
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(m.cold.byUUID)))
+	for k, sp := range m.cold.byUUID {
+		buf = append(buf, k[:]...)
+		buf = m.cold.appendBody(buf, sp)
+		if err := flush(); err != nil {
+			return err
+		}
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(m.cold.byName)))
+	for id, sp := range m.cold.byName {
+		buf = appendStr(buf, id)
+		buf = m.cold.appendBody(buf, sp)
+		if err := flush(); err != nil {
+			return err
+		}
 	}
 	if _, err := bw.Write(buf); err != nil {
 		return err
@@ -63,68 +81,135 @@ func (m *ReadModel) Snapshot(w io.Writer) error {
 	return bw.Flush()
 }
 
+func (c *coldStore) appendBody(buf []byte, sp span) []byte {
+	stands := byte(0)
+	if sp.stands() {
+		stands = 1
+	}
+	buf = append(buf, stands)
+	buf = binary.AppendUvarint(buf, uint64(sp.count()))
+	for _, p := range c.periods[sp.off : sp.off+sp.count()] {
+		for _, d := range [...]rtt.Date{p.start, p.stop, p.dtaFrom, p.dtaUntil} {
+			buf = binary.AppendVarint(buf, int64(rtt.DaysBetween(rtt.Date{}, d)))
+		}
+		buf = binary.AppendUvarint(buf, uint64(p.spec))
+		buf = append(buf, p.status, p.flags)
+	}
+	return buf
+}
+
 func appendStr(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
 }
 
+func appendStrs(b []byte, ss []string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ss)))
+	for _, s := range ss {
+		b = appendStr(b, s)
+	}
+	return b
+}
+
 // Restore implements projections.Projection: it replaces the model with the
 // snapshot's, or leaves it empty and returns an error naming the damage.
 func (m *ReadModel) Restore(r io.Reader) error {
-	fresh := New()
+	fresh := New(WithLoader(m.load))
+	fresh.recentCap = m.recentCap
 	if err := fresh.restore(bufio.NewReaderSize(r, 64<<10)); err != nil {
 		m.Reset()
 		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.all, m.byID, m.ptl, m.dups, m.intern = fresh.all, fresh.byID, fresh.ptl, fresh.dups, fresh.intern
-	m.bySpecialty, m.ptlBySpecialty = fresh.bySpecialty, fresh.ptlBySpecialty
+	m.byID, m.recent, m.cold, m.codes, m.ptl, m.dups, m.intern = fresh.byID, fresh.recent, fresh.cold, fresh.codes, fresh.ptl, fresh.dups, fresh.intern
+	m.bySpecialty, m.ptlBySpecialty, m.exists = fresh.bySpecialty, fresh.ptlBySpecialty, fresh.exists
 	return nil
 }
+
+// maxCodes bounds the code tables a snapshot may declare (period indexes are 16
+// and 8 bits).
+const maxCodes = 1 << 16
 
 func (m *ReadModel) restore(r *bufio.Reader) error {
 	d := snapReader{r: r}
 	if magic := d.bytes(len(snapMagic)); d.err == nil && string(magic) != snapMagic {
 		return fmt.Errorf("%w: not a pathways snapshot", errSnapshot)
 	}
+	for _, table := range []struct {
+		max int
+		add func(string)
+	}{{maxCodes, func(s string) { m.codes.spec(s) }}, {1 << 8, func(s string) { m.codes.status(s) }}} {
+		n := d.uvarint()
+		if d.err == nil && n > uint64(table.max) {
+			return fmt.Errorf("%w: %d codes in a table of at most %d", errSnapshot, n, table.max)
+		}
+		for i := uint64(0); i < n && d.err == nil; i++ {
+			table.add(d.str(eventstore.MaxMetadataBytes))
+		}
+	}
 	n := d.uvarint()
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		id := d.str(eventstore.MaxStreamNameBytes)
-		events := d.uvarint()
+		packed := d.bytes(int(min(d.uvarint(), eventstore.MaxDataBytes*64)))
 		if d.err != nil {
 			break
 		}
 		if id == "" || m.byID[id] != nil {
 			return fmt.Errorf("%w: pathway %d: empty or repeated id %q", errSnapshot, i, id)
 		}
-		h := make([]pathway.Recorded, 0, min(events, 1024))
-		for k := uint64(0); k < events && d.err == nil; k++ {
-			typ := d.str(eventstore.MaxTypeBytes)
-			data := d.bytes(int(min(d.uvarint(), eventstore.MaxDataBytes+1)))
-			rec := pathway.Recorded{EventID: d.str(eventstore.MaxMetadataBytes), StreamVersion: d.uvarint()}
-			rec.RecordedAt = time.Unix(0, d.varint()).UTC()
-			rec.Actor = pathway.Actor{User: m.str(d.str(eventstore.MaxMetadataBytes)), Role: m.str(d.str(eventstore.MaxMetadataBytes))}
+		s, err := unpack(packed)
+		if err != nil {
+			return fmt.Errorf("%w: pathway %s: %w", errSnapshot, id, err)
+		}
+		p := &rec{id: id, state: &s}
+		m.byID[id] = p
+		m.reindex(p)
+		// Whole pathways come back packed, and the recently touched ones that
+		// nothing live depends on go cold; the recent list fills again as events
+		// arrive.
+		if !p.live {
+			m.dropLocked(p)
+			continue
+		}
+		p.state, p.packed = nil, packed
+	}
+	for _, byName := range []bool{false, true} {
+		n := d.uvarint()
+		for i := uint64(0); i < n && d.err == nil; i++ {
+			var id string
+			if byName {
+				id = d.str(eventstore.MaxStreamNameBytes)
+			} else if k := d.bytes(16); d.err == nil {
+				id = uuidString(k)
+			}
+			stands := d.byte()
+			count := d.uvarint()
 			if d.err != nil {
 				break
 			}
-			if len(data) > eventstore.MaxDataBytes {
-				return fmt.Errorf("%w: pathway %s: event data over %d bytes", errSnapshot, id, eventstore.MaxDataBytes)
+			if id == "" || m.byID[id] != nil || m.cold.has(id) {
+				return fmt.Errorf("%w: cold pathway %d: empty or repeated id %q", errSnapshot, i, id)
 			}
-			ev, err := pathway.Decode(typ, pathway.SchemaVersion, data)
-			if err != nil {
-				return fmt.Errorf("%w: pathway %s: %w", errSnapshot, id, err)
+			if stands > 1 {
+				return fmt.Errorf("%w: cold pathway %s: bad flag %d", errSnapshot, id, stands)
 			}
-			rec.Event = ev
-			h = append(h, rec)
+			ps := make([]period, 0, min(count, 64))
+			for k := uint64(0); k < count && d.err == nil; k++ {
+				var p period
+				for _, at := range []*rtt.Date{&p.start, &p.stop, &p.dtaFrom, &p.dtaUntil} {
+					*at = rtt.Date{}.AddDays(int(int32(d.varint())))
+				}
+				spec := d.uvarint()
+				p.status, p.flags = d.byte(), d.byte()
+				if d.err == nil && (spec >= uint64(len(m.codes.specs)) || int(p.status) >= len(m.codes.statuses) || p.flags&fDead != 0) {
+					return fmt.Errorf("%w: cold pathway %s: period %d refers to no code", errSnapshot, id, k)
+				}
+				p.spec = uint16(spec)
+				ps = append(ps, p)
+			}
+			m.cold.put(id, ps, stands == 1)
 		}
-		if d.err != nil {
-			break
-		}
-		p := &rec{id: id, state: pathway.Fold(h)}
-		m.byID[id] = p
-		m.all = append(m.all, p)
-		m.reindex(p)
 	}
 	if d.err != nil {
 		return d.err
@@ -170,6 +255,17 @@ func (d *snapReader) varint() int64 {
 		d.fail(err)
 	}
 	return v
+}
+
+func (d *snapReader) byte() byte {
+	if d.err != nil {
+		return 0
+	}
+	b, err := d.r.ReadByte()
+	if err != nil {
+		d.fail(err)
+	}
+	return b
 }
 
 func (d *snapReader) bytes(n int) []byte {

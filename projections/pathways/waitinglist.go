@@ -65,6 +65,7 @@ func (m *ReadModel) WaitingList(q Query) (items []Item, nextCursor string, err e
 	hits := make([]hit, 0, sc.limit)
 	more := false
 	m.mu.RLock()
+	sc.codes = &m.codes
 	index := &m.ptl
 	if q.SpecialtyCode != "" {
 		if index = m.ptlBySpecialty[q.SpecialtyCode]; index == nil {
@@ -82,10 +83,18 @@ func (m *ReadModel) WaitingList(q Query) (items []Item, nextCursor string, err e
 			more = true
 			return false
 		}
-		hits = append(hits, hit{p.state, m.candidatesLocked(p)})
+		s, serr := m.stateOf(p)
+		if serr != nil {
+			err = serr
+			return false
+		}
+		hits = append(hits, hit{s, m.candidatesLocked(p)})
 		return true
 	})
 	m.mu.RUnlock()
+	if err != nil {
+		return nil, "", err
+	}
 	// The states are immutable values: findings are derived outside the lock.
 	items = make([]Item, len(hits))
 	for i := range hits {

@@ -1,0 +1,41 @@
+package pathways
+
+// recentCap is how many pathways the model keeps decoded: those touched last. A
+// pathway's events mostly arrive close together (an appointment's outcome and its
+// clock stop, a cancellation and the rebooking), so a few thousand keep nearly every
+// event from unpacking a state or re-reading a stream, at a few MB.
+const recentCap = 4096
+
+// recent is the list of decoded pathways, most recently touched first, linked
+// through the recs themselves so that touching one allocates nothing.
+type recent struct {
+	head, tail *rec
+	n          int
+}
+
+func (l *recent) unlink(p *rec) {
+	if p.prev != nil {
+		p.prev.next = p.next
+	} else {
+		l.head = p.next
+	}
+	if p.next != nil {
+		p.next.prev = p.prev
+	} else {
+		l.tail = p.prev
+	}
+	p.prev, p.next = nil, nil
+	l.n--
+}
+
+func (l *recent) pushFront(p *rec) {
+	p.prev, p.next = nil, l.head
+	if l.head != nil {
+		l.head.prev = p
+	}
+	l.head = p
+	if l.tail == nil {
+		l.tail = p
+	}
+	l.n++
+}
