@@ -2,6 +2,7 @@ package rttreport
 
 import (
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/rtt"
 )
 
 // FromPathway gives the return's records of every RTT period of a folded pathway:
@@ -10,7 +11,12 @@ import (
 // entry closed; transferred-out periods are neither incomplete after the transfer nor
 // completed here (the receiving provider reports them).
 func FromPathway(s *pathway.State) []Period {
-	out := make([]Period, 0, len(s.Periods))
+	return AppendFromPathway(make([]Period, 0, len(s.Periods)), s)
+}
+
+// AppendFromPathway appends FromPathway's records to dst, for callers that reuse a
+// buffer.
+func AppendFromPathway(dst []Period, s *pathway.State) []Period {
 	for i := range s.Periods {
 		p := &s.Periods[i]
 		rec := Period{PathwayID: s.PathwayID, SpecialtyCode: s.SpecialtyCode, StartedOn: p.StartedOn,
@@ -28,12 +34,16 @@ func FromPathway(s *pathway.State) []Period {
 			if !p.Running() && en.DecidedOn.After(p.StoppedOn) {
 				continue
 			}
+			if rec.HasDTA && rec.HasDTAUntil {
+				rec.EarlierDTAs = append(rec.EarlierDTAs, DTA{rec.DTAFrom, rec.DTAUntil})
+			}
 			rec.HasDTA, rec.DTAFrom = true, en.DecidedOn
+			rec.HasDTAUntil, rec.DTAUntil = !en.Open, rtt.Date{}
 			if !en.Open {
-				rec.HasDTAUntil, rec.DTAUntil = true, en.ClosedOn
+				rec.DTAUntil = en.ClosedOn
 			}
 		}
-		out = append(out, rec)
+		dst = append(dst, rec)
 	}
-	return out
+	return dst
 }

@@ -42,3 +42,22 @@ func TestFromPathwayFeedsEveryPart(t *testing.T) {
 	require.Equal(t, 3, early.Incomplete.Total)
 	require.Equal(t, 0, early.IncompleteWithDTA.Total, "no decision to admit yet in February")
 }
+
+// A patient taken off the list and put back on it while the clock runs has an open
+// decision to admit again: the earlier entry's close must not cut the new one short.
+func TestFromPathwayRelistedAfterRemovalCountsInPart2A(t *testing.T) {
+	refer := pathway.Refer{PathwayID: "p", Patient: pathway.Patient{NHSNumber: "9990000018"}, SpecialtyCode: "110", ReceivedOn: d("2025-01-06")}
+	s := fold(t, refer,
+		pathway.AddToWaitingList{DecidedOn: d("2025-02-03"), ListType: "inpatient", Priority: "P3"},
+		pathway.RemoveFromWaitingList{RemovedOn: d("2025-02-10"), Reason: "patient unfit for surgery"},
+		pathway.AddToWaitingList{DecidedOn: d("2025-03-03"), ListType: "inpatient", Priority: "P3"})
+	ps := FromPathway(&s)
+	require.Len(t, ps, 1)
+	require.True(t, ps[0].HasDTA)
+	require.Equal(t, d("2025-03-03"), ps[0].DTAFrom)
+	require.False(t, ps[0].HasDTAUntil, "the current entry is open")
+	require.Equal(t, 1, Compute(d("2025-03-31"), ps).IncompleteWithDTA.Total)
+	require.Equal(t, 0, Compute(d("2025-02-28"), ps).IncompleteWithDTA.Total, "off the list at the end of February")
+	require.Equal(t, 1, Compute(d("2025-02-05"), ps).IncompleteWithDTA.Total, "on the list then")
+	require.Equal(t, []DTA{{d("2025-02-03"), d("2025-02-10")}}, ps[0].EarlierDTAs)
+}

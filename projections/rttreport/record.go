@@ -24,12 +24,18 @@ type Period struct {
 	Transferred bool
 	// DTA intervals: a decision to admit open from DTAFrom until DTAUntil (exclusive),
 	// HasDTAUntil false while it is still open. Part 2A counts the incomplete periods
-	// with a DTA open on the census date.
+	// with a DTA open on the census date. These fields hold the period's latest
+	// decision; EarlierDTAs the closed ones before it (a patient taken off the list
+	// and put back while the clock runs), nil for almost every period.
 	HasDTA      bool
 	DTAFrom     rtt.Date
 	HasDTAUntil bool
 	DTAUntil    rtt.Date
+	EarlierDTAs []DTA
 }
+
+// DTA is a closed decision to admit: open from From until Until (exclusive).
+type DTA struct{ From, Until rtt.Date }
 
 // incompleteOn reports whether the period is an incomplete pathway at the census date:
 // started on or before it, not stopped by then, not nullified.
@@ -41,6 +47,11 @@ func (p *Period) incompleteOn(census rtt.Date) bool {
 }
 
 func (p *Period) dtaOpenOn(census rtt.Date) bool {
+	for _, d := range p.EarlierDTAs {
+		if !d.From.After(census) && d.Until.After(census) {
+			return true
+		}
+	}
 	if !p.HasDTA || p.DTAFrom.After(census) {
 		return false
 	}
