@@ -1,6 +1,7 @@
 package pathways
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -11,13 +12,16 @@ import (
 )
 
 // period is one RTT period as the return counts it (rttreport.Period without the
-// pathway id), in 20 bytes: most pathways a trust has ever had are finished, and
+// pathway id), in 24 bytes: most pathways a trust has ever had are finished, and
 // for those this is all the model keeps.
 type period struct {
 	start, stop, dtaFrom, dtaUntil rtt.Date
-	spec                           uint16 // index in codes.specs
-	status                         uint8  // index in codes.statuses
-	flags                          uint8
+	// earlier is 1 + the index in codes.dtas of the decisions to admit closed
+	// before the latest (0: none, nearly always).
+	earlier uint32
+	spec    uint16 // index in codes.specs
+	status  uint8  // index in codes.statuses
+	flags   uint8
 }
 
 const (
@@ -36,6 +40,10 @@ type codes struct {
 	specs, statuses, smalls []string
 	specIdx                 map[string]uint16
 	statusIdx, smallIdx     map[string]uint8
+	// dtas holds the rare lists of earlier decisions to admit, never reused: a
+	// period re-folded leaves its old list behind, a few bytes.
+	dtas    [][]rttreport.DTA
+	scratch []rttreport.Period
 }
 
 func newCodes() codes {
@@ -89,9 +97,22 @@ func (c *codes) periodsOf(s *pathway.State, into []period) []period {
 	if !s.Exists {
 		return into
 	}
-	for _, r := range rttreport.FromPathway(s) {
+	c.scratch = rttreport.AppendFromPathway(c.scratch[:0], s)
+	for _, r := range c.scratch {
 		p := period{start: r.StartedOn, stop: r.StoppedOn, dtaFrom: r.DTAFrom, dtaUntil: r.DTAUntil,
 			spec: c.spec(r.SpecialtyCode), status: c.status(r.StopStatus)}
+		if len(r.EarlierDTAs) > 0 {
+			// A pathway re-indexed on each event keeps its list when it is unchanged
+			// (into is its previous records' array).
+			if n := len(into); n < cap(into) {
+				if old := into[:n+1][n].earlier; old != 0 && slices.Equal(c.dtas[old-1], r.EarlierDTAs) {
+					p.earlier = old
+				}
+			}
+			if p.earlier == 0 {
+				p.earlier = c.earlier(r.EarlierDTAs)
+			}
+		}
 		for _, f := range []struct {
 			on   bool
 			flag uint8
@@ -106,8 +127,18 @@ func (c *codes) periodsOf(s *pathway.State, into []period) []period {
 	return into
 }
 
+// earlier files a list of earlier decisions to admit.
+func (c *codes) earlier(dtas []rttreport.DTA) uint32 {
+	c.dtas = append(c.dtas, slices.Clone(dtas))
+	return uint32(len(c.dtas))
+}
+
 func (c *codes) record(p *period) rttreport.Period {
-	return rttreport.Period{SpecialtyCode: c.specs[p.spec], StartedOn: p.start, Stopped: p.flags&fStopped != 0,
+	var earlier []rttreport.DTA
+	if p.earlier != 0 {
+		earlier = c.dtas[p.earlier-1]
+	}
+	return rttreport.Period{EarlierDTAs: earlier, SpecialtyCode: c.specs[p.spec], StartedOn: p.start, Stopped: p.flags&fStopped != 0,
 		StoppedOn: p.stop, StopStatus: c.statuses[p.status], Nullified: p.flags&fNullified != 0,
 		Admitted: p.flags&fAdmitted != 0, Transferred: p.flags&fTransferred != 0,
 		HasDTA: p.flags&fHasDTA != 0, DTAFrom: p.dtaFrom, HasDTAUntil: p.flags&fHasDTAUntil != 0, DTAUntil: p.dtaUntil}

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/projections/rttreport"
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
@@ -15,16 +16,17 @@ import (
 // each cold one as its return records, and the code tables those refer to. Layout
 // (varints as encoding/binary; str is a uvarint length and the bytes):
 //
-//	magic "PWRM0002" | uvarint specs | str… | uvarint statuses | str…
+//	magic "PWRM0003" | uvarint specs | str… | uvarint statuses | str…
 //	| uvarint whole | per pathway: str id | str packed state
 //	| uvarint cold by UUID | per pathway: 16 bytes | cold body
 //	| uvarint cold by name | per pathway: str id | cold body
 //
 // where a cold body is byte stands (1: the referral stands) | uvarint periods | per
 // period: varint start, stop, DTA from, DTA until (days since 1970-01-01) | uvarint
-// specialty | byte status | byte flags. The payload ends after the last pathway;
+// specialty | byte status | byte flags | uvarint earlier DTAs | per DTA: varint
+// from, until. The payload ends after the last pathway;
 // anything more is damage.
-const snapMagic = "PWRM0002"
+const snapMagic = "PWRM0003"
 
 var errSnapshot = errors.New("pathways: snapshot")
 
@@ -62,7 +64,7 @@ func (m *ReadModel) Snapshot(w io.Writer) error {
 	buf = binary.AppendUvarint(buf, uint64(len(m.cold.byUUID)))
 	for k, sp := range m.cold.byUUID {
 		buf = append(buf, k[:]...)
-		buf = m.cold.appendBody(buf, sp)
+		buf = m.cold.appendBody(buf, sp, &m.codes)
 		if err := flush(); err != nil {
 			return err
 		}
@@ -70,7 +72,7 @@ func (m *ReadModel) Snapshot(w io.Writer) error {
 	buf = binary.AppendUvarint(buf, uint64(len(m.cold.byName)))
 	for id, sp := range m.cold.byName {
 		buf = appendStr(buf, id)
-		buf = m.cold.appendBody(buf, sp)
+		buf = m.cold.appendBody(buf, sp, &m.codes)
 		if err := flush(); err != nil {
 			return err
 		}
@@ -81,7 +83,7 @@ func (m *ReadModel) Snapshot(w io.Writer) error {
 	return bw.Flush()
 }
 
-func (c *coldStore) appendBody(buf []byte, sp span) []byte {
+func (c *coldStore) appendBody(buf []byte, sp span, codes *codes) []byte {
 	stands := byte(0)
 	if sp.stands() {
 		stands = 1
@@ -94,6 +96,15 @@ func (c *coldStore) appendBody(buf []byte, sp span) []byte {
 		}
 		buf = binary.AppendUvarint(buf, uint64(p.spec))
 		buf = append(buf, p.status, p.flags)
+		var earlier []rttreport.DTA
+		if p.earlier != 0 {
+			earlier = codes.dtas[p.earlier-1]
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(earlier)))
+		for _, e := range earlier {
+			buf = binary.AppendVarint(buf, int64(rtt.DaysBetween(rtt.Date{}, e.From)))
+			buf = binary.AppendVarint(buf, int64(rtt.DaysBetween(rtt.Date{}, e.Until)))
+		}
 	}
 	return buf
 }
@@ -206,6 +217,17 @@ func (m *ReadModel) restore(r *bufio.Reader) error {
 					return fmt.Errorf("%w: cold pathway %s: period %d refers to no code", errSnapshot, id, k)
 				}
 				p.spec = uint16(spec)
+				if n := d.uvarint(); n > 0 && d.err == nil {
+					if n > 1<<16 {
+						return fmt.Errorf("%w: cold pathway %s: %d decisions to admit in one period", errSnapshot, id, n)
+					}
+					earlier := make([]rttreport.DTA, n)
+					for j := range earlier {
+						earlier[j].From = rtt.Date{}.AddDays(int(int32(d.varint())))
+						earlier[j].Until = rtt.Date{}.AddDays(int(int32(d.varint())))
+					}
+					p.earlier = m.codes.earlier(earlier)
+				}
 				ps = append(ps, p)
 			}
 			m.cold.put(id, ps, stands == 1)
