@@ -179,10 +179,17 @@ func (s *scanner) int(dst *int) error {
 
 func (s *scanner) string(dst *string) error {
 	b, err := s.stringBytes()
-	if err == nil {
-		*dst = string(b)
+	if err != nil {
+		return err
 	}
-	return err
+	if len(b) <= knownMax {
+		if v, ok := knownStrings[string(b)]; ok {
+			*dst = v
+			return nil
+		}
+	}
+	*dst = string(b)
+	return nil
 }
 
 // strings reads an array of strings; null leaves a nil slice and [] an empty one,
