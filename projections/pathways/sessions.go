@@ -31,19 +31,7 @@ type bookedOn struct {
 
 // recandidate moves p in or out of its specialty's candidate set.
 func (m *ReadModel) recandidate(p *rec) {
-	var c *candidate
-	if s := p.state; s.Exists {
-		if en, run := s.OpenEntry(), s.Running(); en != nil && run != nil {
-			c = &candidate{minutes: en.ExpectedMinutes, priority: en.Priority, start: run.StartedOn, preOp: preOpOf(s)}
-			c.due, c.hasDue = en.Priority.DueDate(en.PriorityFrom)
-			for i := range s.Bookings {
-				if b := &s.Bookings[i]; !b.Cancelled {
-					c.bookings = append(c.bookings, bookedOn{b.AdmissionOn,
-						session.SessionRef{SessionID: strings.Clone(b.SessionID), BookingID: strings.Clone(b.BookingID)}})
-				}
-			}
-		}
-	}
+	c := candidateOf(p.state, p.cand)
 	// Each specialty's set is a slice with O(1) removal (the last member takes the
 	// leaver's place); its order follows the log, and ranking breaks ties by id.
 	if p.cand != nil && (c == nil || p.candSpec != p.spec) {
@@ -65,6 +53,69 @@ func (m *ReadModel) recandidate(p *rec) {
 		m.bySpecialty[key] = append(m.bySpecialty[key], p)
 	}
 	p.cand = c
+}
+
+// candidateOf is what a session needs to rank s, nil when it is no candidate. Most
+// events leave it as it was: then old itself comes back, and nothing is allocated.
+func candidateOf(s *pathway.State, old *candidate) *candidate {
+	if !s.Exists {
+		return nil
+	}
+	en, run := s.OpenEntry(), s.Running()
+	if en == nil || run == nil {
+		return nil
+	}
+	c := candidate{minutes: en.ExpectedMinutes, priority: en.Priority, start: run.StartedOn}
+	c.due, c.hasDue = en.Priority.DueDate(en.PriorityFrom)
+	if old != nil && samePreOp(old.preOp, s.PreOp) {
+		c.preOp = old.preOp
+	} else {
+		c.preOp = preOpOf(s)
+	}
+	if old != nil && sameBookings(old.bookings, s.Bookings) {
+		c.bookings = old.bookings
+	} else {
+		for i := range s.Bookings {
+			if b := &s.Bookings[i]; !b.Cancelled {
+				c.bookings = append(c.bookings, bookedOn{b.AdmissionOn,
+					session.SessionRef{SessionID: strings.Clone(b.SessionID), BookingID: strings.Clone(b.BookingID)}})
+			}
+		}
+	}
+	if old != nil && old.minutes == c.minutes && old.priority == c.priority && old.start == c.start && old.due == c.due &&
+		old.hasDue == c.hasDue && old.preOp == c.preOp && len(old.bookings) == len(c.bookings) &&
+		(len(c.bookings) == 0 || &old.bookings[0] == &c.bookings[0]) {
+		return old
+	}
+	return &c
+}
+
+func samePreOp(have *session.PreOp, p *pathway.PreOpAssessmentCompleted) bool {
+	if have == nil || p == nil {
+		return have == nil && p == nil
+	}
+	r := &p.Requirements
+	return have.Outcome == p.Outcome && have.AssessedOn == p.AssessedOn &&
+		(have.ValidUntil == nil) == (p.ValidUntil == nil) && (p.ValidUntil == nil || *have.ValidUntil == *p.ValidUntil) &&
+		have.Requirements.HDUBed == r.HDUBed && have.Requirements.Radiology == r.Radiology &&
+		have.Requirements.AnaesthetistGrade == r.AnaesthetistGrade && slices.Equal(have.Requirements.Kit, r.Kit) &&
+		(have.Requirements.Kit == nil) == (r.Kit == nil)
+}
+
+// sameBookings: the live bookings of bs are have, in order.
+func sameBookings(have []bookedOn, bs []pathway.Booking) bool {
+	i := 0
+	for k := range bs {
+		b := &bs[k]
+		if b.Cancelled {
+			continue
+		}
+		if i == len(have) || have[i].on != b.AdmissionOn || have[i].ref.SessionID != b.SessionID || have[i].ref.BookingID != b.BookingID {
+			return false
+		}
+		i++
+	}
+	return i == len(have)
 }
 
 // Candidates are the patients a session of a specialty may take: running RTT periods
