@@ -1,6 +1,7 @@
 package pathways
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -20,15 +21,43 @@ type ptlIndex struct {
 
 type bucket struct {
 	day  rtt.Date
-	recs []*rec
+	recs []entry
+}
+
+// entry carries the first eight bytes of the pathway id beside the rec, so that a
+// binary search inside a day compares integers in one array and follows a pointer
+// only on a tie: at a million pathways the pointer chasing was most of the
+// rebuild's index time.
+type entry struct {
+	key uint64
+	r   *rec
+}
+
+// idKey is the first eight bytes of id, big-endian and zero-padded: ordering by key,
+// then by the whole id, is ordering by id.
+func idKey(id string) uint64 {
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(id) {
+			k |= uint64(id[i])
+		}
+	}
+	return k
 }
 
 func (x *ptlIndex) dayAt(day rtt.Date) (int, bool) {
 	return slices.BinarySearchFunc(x.days, day, func(b bucket, d rtt.Date) int { return b.day.Compare(d) })
 }
 
-func idAt(recs []*rec, id string) (int, bool) {
-	return slices.BinarySearchFunc(recs, id, func(r *rec, id string) int { return strings.Compare(r.id, id) })
+func idAt(recs []entry, id string) (int, bool) {
+	key := idKey(id)
+	return slices.BinarySearchFunc(recs, id, func(e entry, id string) int {
+		if e.key != key {
+			return cmp.Compare(e.key, key)
+		}
+		return strings.Compare(e.r.id, id)
+	})
 }
 
 func (x *ptlIndex) insert(day rtt.Date, r *rec) {
@@ -41,7 +70,7 @@ func (x *ptlIndex) insert(day rtt.Date, r *rec) {
 	if found {
 		return
 	}
-	b.recs = slices.Insert(b.recs, j, r)
+	b.recs = slices.Insert(b.recs, j, entry{idKey(r.id), r})
 	x.n++
 }
 
@@ -76,12 +105,12 @@ func (x *ptlIndex) ascend(day rtt.Date, bounded bool, afterID string, after bool
 		j := 0
 		if bounded && after && b.day.Equal(day) {
 			j, _ = idAt(b.recs, afterID)
-			if j < len(b.recs) && b.recs[j].id == afterID {
+			if j < len(b.recs) && b.recs[j].r.id == afterID {
 				j++
 			}
 		}
 		for ; j < len(b.recs); j++ {
-			if !fn(b.recs[j]) {
+			if !fn(b.recs[j].r) {
 				return
 			}
 		}

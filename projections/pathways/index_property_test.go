@@ -1,8 +1,10 @@
 package pathways
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -65,5 +67,22 @@ func TestSpecialtyIndexesAgreeWithTheWholeList(t *testing.T) {
 			require.Equal(rt, wantCands, gotCands, spec)
 			require.Equal(rt, wantWithout, without, spec)
 		}
+	})
+}
+
+// Ordering by the eight-byte key, then by the whole id, is ordering by id, for ids
+// of any length and content.
+func TestPropertyIDKeyOrderIsIDOrder(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		alphabet := rapid.SampledFrom([]byte{0, 1, '-', '0', '9', 'a', 'f', 0x7f, 0xff})
+		id := func(label string) string {
+			return string(rapid.SliceOfN(alphabet, 0, 12).Draw(rt, label))
+		}
+		a, b := id("a"), id("b")
+		got := cmp.Compare(idKey(a), idKey(b))
+		if got == 0 {
+			got = strings.Compare(a, b)
+		}
+		require.Equal(rt, strings.Compare(a, b), got, "%q vs %q", a, b)
 	})
 }

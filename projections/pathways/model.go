@@ -190,7 +190,8 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 		if s, err = m.stateOf(p); err != nil {
 			return err
 		}
-	case r.StreamVersion == 0 && !m.cold.has(id):
+	case r.StreamVersion == 0:
+		// A stream's first event: the log holds nothing earlier to re-read.
 		s = pathway.New()
 	default:
 		refold = true
