@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/pathway-ledger/ledger/projections"
@@ -42,5 +43,10 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "replayed %d events to position %d in %s (%.0f events/s); snapshots written in %s; %d open pathways, %d sessions, %d session bookings owed to pathways\n",
 		st.Events, st.Position, st.Duration.Round(time.Millisecond), st.EventsPerSecond,
 		st.SnapshotDuration.Round(time.Millisecond), model.OpenPathways(), sessionsModel.Len(), len(tracker.Pending()))
+	fmt.Fprintln(stdout, memoryLine(model.OpenPathways()))
+	// The models must still be live when memoryLine collects and measures.
+	runtime.KeepAlive(model)
+	runtime.KeepAlive(sessionsModel)
+	runtime.KeepAlive(tracker)
 	return 0
 }
