@@ -8,12 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/projections/pathways"
 	"github.com/pathway-ledger/ledger/projections/rttreport"
 	"github.com/pathway-ledger/ledger/rtt"
 )
@@ -77,14 +77,10 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	start := time.Now()
-	err := exportTo(ctx, &sf, at, *out, *bom, stdout, func(bw io.Writer, states map[string]*pathway.State) error {
+	err := exportModel(ctx, &sf, at, *out, *bom, stdout, func(bw io.Writer, model *pathways.ReadModel) error {
 		switch what {
 		case "rtt":
-			var periods []rttreport.Period
-			for _, s := range states {
-				periods = append(periods, rttreport.FromPathway(s)...)
-			}
-			report := rttreport.Compute(day, periods)
+			report := model.Report(day)
 			checks, err := rttreport.WriteExtract(bw, report, org)
 			for _, c := range checks {
 				fmt.Fprintf(stderr, "check %s (%s): %s\n", c.Rule, c.Severity, c.Detail)
@@ -92,11 +88,11 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if err == nil {
 				fmt.Fprintf(stderr, "RTT return for %s: Part 2 %d, Part 2A %d, Part 1A %d, Part 1B %d, Part 3 %d (%d pathways, %s)\n",
 					day, report.Incomplete.Total, report.IncompleteWithDTA.Total, report.CompletedAdmitted.Total,
-					report.CompletedNonAdmitted.Total, report.NewPeriods, len(states), time.Since(start).Round(time.Millisecond))
+					report.CompletedNonAdmitted.Total, report.NewPeriods, model.Pathways(), time.Since(start).Round(time.Millisecond))
 			}
 			return err
 		default:
-			rows, err := writePTL(bw, states, day)
+			rows, err := writePTL(bw, model, day)
 			if err == nil {
 				fmt.Fprintf(stderr, "PTL on %s: %d open pathways (%s)\n", day, rows, time.Since(start).Round(time.Millisecond))
 			}
@@ -118,20 +114,17 @@ var ptlHeader = []string{"pathway_id", "nhs_number", "specialty_code", "reportin
 	"clock_start", "wait_days", "weeks_waited", "week_band", "breach_on", "days_to_breach", "list_type",
 	"priority", "decided_on", "priority_due_on", "next_tci_on", "findings"}
 
-// writePTL writes open periods, longest wait first. It carries the NHS number: the
-// PTL is the booking office's operational list (handle it as patient data).
-func writePTL(w io.Writer, states map[string]*pathway.State, on rtt.Date) (int, error) {
-	type row struct {
-		start rtt.Date
-		id    string
-		cells []string
+// writePTL writes open periods, longest wait first, as the model orders them. It
+// carries the NHS number: the PTL is the booking office's operational list (handle
+// it as patient data). Findings include duplicate pathways, as the API's PTL does.
+func writePTL(w io.Writer, model *pathways.ReadModel, on rtt.Date) (int, error) {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ptlHeader); err != nil {
+		return 0, err
 	}
-	var rows []row
-	for _, s := range states {
-		if s.Running() == nil {
-			continue
-		}
-		v := pathway.DeriveState(*s, on, pathway.DeriveOptions{})
+	rows := 0
+	err := model.EachRunning(func(s pathway.State, dups []string) error {
+		v := pathway.DeriveState(s, on, pathway.DeriveOptions{DuplicateCandidates: dups})
 		p := v.CurrentPeriod
 		cells := []string{v.PathwayID, v.Patient.NHSNumber, v.SpecialtyCode, v.ReportingLine, v.ReferralPriority,
 			p.StartedOn.String(), strconv.Itoa(p.WaitDays), strconv.Itoa(p.WaitDays / 7), p.WeekBand, p.BreachOn.String(),
@@ -142,25 +135,14 @@ func writePTL(w io.Writer, states map[string]*pathway.State, on rtt.Date) (int, 
 				cells[14] = wl.PriorityDueOn.String()
 			}
 		}
-		rows = append(rows, row{p.StartedOn, v.PathwayID, cells})
-	}
-	sort.Slice(rows, func(i, j int) bool {
-		if c := rows[i].start.Compare(rows[j].start); c != 0 {
-			return c < 0
-		}
-		return rows[i].id < rows[j].id
+		rows++
+		return cw.Write(cells)
 	})
-	cw := csv.NewWriter(w)
-	if err := cw.Write(ptlHeader); err != nil {
+	if err != nil {
 		return 0, err
 	}
-	for _, r := range rows {
-		if err := cw.Write(r.cells); err != nil {
-			return 0, err
-		}
-	}
 	cw.Flush()
-	return len(rows), cw.Error()
+	return rows, cw.Error()
 }
 
 func nextTCI(v pathway.View, on rtt.Date) string {
@@ -187,9 +169,52 @@ func findingCodes(v pathway.View) string {
 	return strings.Join(codes, ";")
 }
 
-// exportTo is what every export shares: open the store read-only, fold the log as
-// known at asOf, and hand the states to write with the output (a byte order mark
-// first when asked), flushing and closing it whatever write returns.
+// exportModel builds the pathways read model from the store opened read-only, as
+// known at asOf (the whole log when nil): the compact model the server keeps, so a
+// return at a million pathways needs hundreds of MB, not the whole log folded.
+func exportModel(ctx context.Context, sf *storeFlags, asOf *time.Time, out string, bom bool, stdout io.Writer,
+	write func(w io.Writer, model *pathways.ReadModel) error) error {
+	store, err := sf.openReadOnly(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	var model *pathways.ReadModel
+	if asOf != nil {
+		model, err = pathways.BuildAsOf(ctx, store, *asOf)
+	} else {
+		model, err = pathways.Build(ctx, store)
+	}
+	if err != nil {
+		return err
+	}
+	return writeOut(out, bom, stdout, func(w io.Writer) error { return write(w, model) })
+}
+
+// writeOut opens the output (a byte order mark first when asked) and hands it to
+// write, flushing and closing it whatever write returns.
+func writeOut(out string, bom bool, stdout io.Writer, write func(w io.Writer) error) error {
+	w, closeFn, err := output(out, stdout)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	if bom {
+		bw.WriteString("\ufeff")
+	}
+	err = write(bw)
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if cerr := closeFn(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// exportTo opens the store read-only and folds every pathway stream whole as
+// known at asOf, for the WLMDS file (which needs each pathway's history), and hands
+// the states to write through writeOut.
 func exportTo(ctx context.Context, sf *storeFlags, asOf *time.Time, out string, bom bool, stdout io.Writer,
 	write func(w io.Writer, states map[string]*pathway.State) error) error {
 	store, err := sf.openReadOnly(ctx)
@@ -201,20 +226,5 @@ func exportTo(ctx context.Context, sf *storeFlags, asOf *time.Time, out string, 
 	if err != nil {
 		return err
 	}
-	w, closeFn, err := output(out, stdout)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(w)
-	if bom {
-		bw.WriteString("\ufeff")
-	}
-	err = write(bw, states)
-	if ferr := bw.Flush(); err == nil {
-		err = ferr
-	}
-	if cerr := closeFn(); err == nil {
-		err = cerr
-	}
-	return err
+	return writeOut(out, bom, stdout, func(w io.Writer) error { return write(w, states) })
 }

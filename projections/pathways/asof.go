@@ -16,12 +16,18 @@ const readBatch = 4096
 // whole log is read: positions order appends, and a clock stepping back must not
 // hide an event recorded before asOf behind one recorded after it.
 func BuildAsOf(ctx context.Context, r eventstore.Reader, asOf time.Time) (*ReadModel, error) {
-	return buildAsOf(ctx, r, asOf, recentCap)
+	return buildAsOf(ctx, r, &asOf, recentCap)
 }
 
-func buildAsOf(ctx context.Context, r eventstore.Reader, asOf time.Time, recent int) (*ReadModel, error) {
+// Build builds a fresh model from the whole log: what offline exports run on.
+func Build(ctx context.Context, r eventstore.Reader) (*ReadModel, error) {
+	return buildAsOf(ctx, r, nil, recentCap)
+}
+
+func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent int) (*ReadModel, error) {
 	// A pathway re-read from the log is re-read as known at asOf too.
-	m := New(WithLoader(storeLoader(r, func(ev *eventstore.Event) bool { return !ev.RecordedAt.After(asOf) })))
+	keep := func(ev *eventstore.Event) bool { return asOf == nil || !ev.RecordedAt.After(*asOf) }
+	m := New(WithLoader(storeLoader(r, keep)))
 	m.recentCap = recent
 	var after uint64
 	for {
@@ -35,7 +41,7 @@ func buildAsOf(ctx context.Context, r eventstore.Reader, asOf time.Time, recent 
 		for i := range page {
 			ev := &page[i]
 			after = ev.Position
-			if ev.RecordedAt.After(asOf) {
+			if !keep(ev) {
 				continue
 			}
 			if err := m.Apply(*ev); err != nil {

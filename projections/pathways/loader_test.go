@@ -92,13 +92,13 @@ func TestBuildAsOfReReadsColdPathwaysAsKnownThen(t *testing.T) {
 
 	census := rtt.MustParseDate("2025-02-28")
 	for _, recent := range []int{0, 1, recentCap} {
-		then, err := buildAsOf(context.Background(), l.store, stoppedAt, recent)
+		then, err := buildAsOf(context.Background(), l.store, &stoppedAt, recent)
 		require.NoError(t, err)
 		r := then.Report(census)
 		require.Equal(t, 1, r.Incomplete.Total, "recent %d: b waits; a was treated as known then", recent)
 		require.Equal(t, 1, r.CompletedAdmitted.Total, "recent %d", recent)
 
-		now, err := buildAsOf(context.Background(), l.store, l.now, recent)
+		now, err := buildAsOf(context.Background(), l.store, &l.now, recent)
 		require.NoError(t, err)
 		r = now.Report(census)
 		require.Equal(t, 2, r.Incomplete.Total, "recent %d: the retraction reopened a", recent)

@@ -127,3 +127,22 @@ func itemOf(v pathway.View, on rtt.Date) Item {
 	}
 	return it
 }
+
+// EachRunning calls fn with every pathway that has a running period, longest wait
+// first (started_on, then pathway_id), and its duplicate candidates, until fn
+// returns an error. It holds the read lock throughout: for offline exports of a
+// model nothing else writes to, not for a server.
+func (m *ReadModel) EachRunning(fn func(s pathway.State, duplicates []string) error) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var err error
+	m.ptl.ascend(rtt.Date{}, false, "", false, func(p *rec) bool {
+		s, serr := m.stateOf(p)
+		if serr == nil {
+			serr = fn(s, m.candidatesLocked(p))
+		}
+		err = serr
+		return err == nil
+	})
+	return err
+}
