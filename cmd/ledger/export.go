@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/eventstore"
 	"github.com/pathway-ledger/ledger/projections/pathways"
 	"github.com/pathway-ledger/ledger/projections/rttreport"
 	"github.com/pathway-ledger/ledger/rtt"
@@ -77,7 +78,7 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	start := time.Now()
-	err := exportModel(ctx, &sf, at, *out, *bom, stdout, func(bw io.Writer, model *pathways.ReadModel) error {
+	err := exportModel(ctx, &sf, at, *out, *bom, stdout, func(bw io.Writer, model *pathways.ReadModel, _ eventstore.Reader) error {
 		switch what {
 		case "rtt":
 			report := model.Report(day)
@@ -173,7 +174,7 @@ func findingCodes(v pathway.View) string {
 // known at asOf (the whole log when nil): the compact model the server keeps, so a
 // return at a million pathways needs hundreds of MB, not the whole log folded.
 func exportModel(ctx context.Context, sf *storeFlags, asOf *time.Time, out string, bom bool, stdout io.Writer,
-	write func(w io.Writer, model *pathways.ReadModel) error) error {
+	write func(w io.Writer, model *pathways.ReadModel, store eventstore.Reader) error) error {
 	store, err := sf.openReadOnly(ctx)
 	if err != nil {
 		return err
@@ -188,7 +189,7 @@ func exportModel(ctx context.Context, sf *storeFlags, asOf *time.Time, out strin
 	if err != nil {
 		return err
 	}
-	return writeOut(out, bom, stdout, func(w io.Writer) error { return write(w, model) })
+	return writeOut(out, bom, stdout, func(w io.Writer) error { return write(w, model, store) })
 }
 
 // writeOut opens the output (a byte order mark first when asked) and hands it to
@@ -210,21 +211,4 @@ func writeOut(out string, bom bool, stdout io.Writer, write func(w io.Writer) er
 		err = cerr
 	}
 	return err
-}
-
-// exportTo opens the store read-only and folds every pathway stream whole as
-// known at asOf, for the WLMDS file (which needs each pathway's history), and hands
-// the states to write through writeOut.
-func exportTo(ctx context.Context, sf *storeFlags, asOf *time.Time, out string, bom bool, stdout io.Writer,
-	write func(w io.Writer, states map[string]*pathway.State) error) error {
-	store, err := sf.openReadOnly(ctx)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	states, err := loadPathways(ctx, store, asOf, nil)
-	if err != nil {
-		return err
-	}
-	return writeOut(out, bom, stdout, func(w io.Writer) error { return write(w, states) })
 }

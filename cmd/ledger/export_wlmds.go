@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/projections/pathways"
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
@@ -105,9 +107,23 @@ func exportWLMDS(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	start := time.Now()
 	var rows int
-	err := exportTo(ctx, &sf, at, *out, *bom, stdout, func(w io.Writer, states map[string]*pathway.State) error {
+	err := exportModel(ctx, &sf, at, *out, *bom, stdout, func(w io.Writer, model *pathways.ReadModel, store eventstore.Reader) error {
+		// The model says who was waiting on the census date; only those are read
+		// back whole, with the history a row needs (priority as it stood then).
+		ids := model.IncompleteOn(census)
+		each := func(yield func(*pathway.State)) error {
+			for _, id := range ids {
+				h, err := pathways.ReadHistory(store, id, at)
+				if err != nil {
+					return err
+				}
+				s := pathway.Fold(h)
+				yield(&s)
+			}
+			return nil
+		}
 		var err error
-		rows, err = writeWLMDS(w, states, census, *provider)
+		rows, err = writeWLMDS(w, each, census, *provider)
 		return err
 	})
 	if err != nil {
@@ -130,18 +146,19 @@ func validOrgCode(s string) bool {
 	return true
 }
 
-// writeWLMDS writes the periods open on census, earliest clock start first. A
+// writeWLMDS writes the periods open on census of the pathways each yields (one at a
+// time, so that only the rows are held), earliest clock start first. A
 // census in the past is answered from dates, not from the current state: a clock
 // stopped or a booking cancelled after the census still counts as open or live,
 // as the return for that week would have shown it.
-func writeWLMDS(w io.Writer, states map[string]*pathway.State, census rtt.Date, provider string) (int, error) {
+func writeWLMDS(w io.Writer, each func(yield func(*pathway.State)) error, census rtt.Date, provider string) (int, error) {
 	type row struct {
 		start rtt.Date
 		id    string
 		cells []string
 	}
 	var rows []row
-	for _, s := range states {
+	err := each(func(s *pathway.State) {
 		for i := range s.Periods {
 			p := &s.Periods[i]
 			if !openOnCensus(p, census) {
@@ -156,6 +173,9 @@ func writeWLMDS(w io.Writer, states map[string]*pathway.State, census rtt.Date, 
 				r.lastActivity, r.lastValidation}
 			rows = append(rows, row{p.StartedOn, s.PathwayID, cells})
 		}
+	})
+	if err != nil {
+		return 0, err
 	}
 	sort.Slice(rows, func(i, j int) bool {
 		if c := rows[i].start.Compare(rows[j].start); c != 0 {

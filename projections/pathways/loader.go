@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
@@ -23,6 +24,14 @@ var ErrNoLoader = errors.New("pathways: no loader to re-read a pathway's events"
 // loadTimeout bounds one re-read; a store that cannot answer in that time stops the
 // runner (which resumes from its checkpoint) rather than skip a fact.
 const loadTimeout = 30 * time.Second
+
+// ReadHistory is a pathway's events as the log holds them, only those recorded at or
+// before asOf when it is set: what an offline export folds whole for the few
+// pathways it needs with their history. None when the log has no such stream.
+func ReadHistory(r eventstore.Reader, id string, asOf *time.Time) ([]pathway.Recorded, error) {
+	keep := func(ev *eventstore.Event) bool { return asOf == nil || !ev.RecordedAt.After(*asOf) }
+	return storeLoader(r, keep)(id, math.MaxUint64)
+}
 
 // StoreLoader reads the pathway's stream from r.
 func StoreLoader(r eventstore.Reader) Loader {

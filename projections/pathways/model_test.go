@@ -199,3 +199,25 @@ func TestSnapshotRestoreGivesTheSameAnswers(t *testing.T) {
 	m2.Reset()
 	require.Zero(t, m2.OpenPathways())
 }
+
+// Who was waiting on a past date includes pathways finished since, which the model
+// keeps only as return records.
+func TestIncompleteOnIncludesPathwaysFinishedSince(t *testing.T) {
+	for _, recent := range []int{0, recentCap} {
+		f := newFeed(t, recent)
+		treatedLater := "5b0c6a4e-6f77-4c0e-9a57-1f2d3c4b5a69"
+		for _, id := range []string{treatedLater, "running", "treated-before", "nullified", "referred-after"} {
+			received := "2025-01-06"
+			if id == "referred-after" {
+				received = "2025-04-01"
+			}
+			f.do(id, refer(id, "110", received))
+		}
+		f.do(treatedLater, pathway.RecordActivity{OccurredOn: d("2025-04-10"), Kind: "admission", RTTStatus: "30"})
+		f.do("treated-before", pathway.RecordActivity{OccurredOn: d("2025-03-10"), Kind: "admission", RTTStatus: "30"})
+		f.do("nullified", pathway.RecordActivity{OccurredOn: d("2025-01-20"), Kind: "outpatient_first", RTTStatus: "33",
+			Attendance: "did_not_attend"})
+		require.Equal(t, []string{treatedLater, "running"}, f.m.IncompleteOn(d("2025-03-31")), "recent %d", recent)
+		require.Equal(t, []string{"referred-after", "running"}, f.m.IncompleteOn(d("2025-04-30")), "recent %d", recent)
+	}
+}

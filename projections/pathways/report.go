@@ -1,6 +1,8 @@
 package pathways
 
 import (
+	"slices"
+
 	"github.com/pathway-ledger/ledger/projections/rttreport"
 	"github.com/pathway-ledger/ledger/rtt"
 )
@@ -32,4 +34,39 @@ func (m *ReadModel) ReportPeriods() []rttreport.Period {
 // date from every period the model holds.
 func (m *ReadModel) Report(census rtt.Date) rttreport.Report {
 	return rttreport.Compute(census, m.ReportPeriods())
+}
+
+// IncompleteOn lists, sorted, the pathways with an RTT period incomplete on the
+// census date as the return counts it (Part 2): started by then, not stopped by
+// then, not nullified — finished pathways included when they were still waiting
+// on that day. It is what a file of the waiting list on a past date starts from.
+func (m *ReadModel) IncompleteOn(census rtt.Date) []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []string
+	waiting := func(ps []period) bool {
+		for i := range ps {
+			if r := m.codes.record(&ps[i]); r.IncompleteOn(census) {
+				return true
+			}
+		}
+		return false
+	}
+	for id, r := range m.byID {
+		if r.exists && waiting(r.periods) {
+			out = append(out, id)
+		}
+	}
+	for k, sp := range m.cold.byUUID {
+		if sp.stands() && waiting(m.cold.periods[sp.off:sp.off+sp.count()]) {
+			out = append(out, uuidString(k[:]))
+		}
+	}
+	for id, sp := range m.cold.byName {
+		if sp.stands() && waiting(m.cold.periods[sp.off:sp.off+sp.count()]) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -37,9 +37,9 @@ type Period struct {
 // DTA is a closed decision to admit: open from From until Until (exclusive).
 type DTA struct{ From, Until rtt.Date }
 
-// incompleteOn reports whether the period is an incomplete pathway at the census date:
-// started on or before it, not stopped by then, not nullified.
-func (p *Period) incompleteOn(census rtt.Date) bool {
+// IncompleteOn reports whether the period is an incomplete pathway at the census
+// date (Part 2): started on or before it, not stopped by then, not nullified.
+func (p *Period) IncompleteOn(census rtt.Date) bool {
 	if p.Nullified || p.StartedOn.After(census) {
 		return false
 	}

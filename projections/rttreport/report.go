@@ -27,7 +27,7 @@ func Compute(census rtt.Date, periods []Period) Report {
 		p := &periods[i]
 		line := rtt.ReportingLine(p.SpecialtyCode)
 		switch {
-		case p.incompleteOn(census):
+		case p.IncompleteOn(census):
 			days := rtt.WaitDays(p.StartedOn, census)
 			incomplete.add(line, days)
 			if p.dtaOpenOn(census) {
