@@ -230,10 +230,18 @@ func (m *ReadModel) refold(id string, pos uint64, r pathway.Recorded) (pathway.S
 	if err != nil {
 		return pathway.State{}, err
 	}
+	// Positions already bound what the loader returns; the stream version guards the
+	// fold too, so an engine reporting positions differently can never fold the
+	// event being applied (or a later one) twice.
+	kept := h[:0]
 	for i := range h {
+		if h[i].StreamVersion >= r.StreamVersion {
+			continue
+		}
 		h[i].Actor = pathway.Actor{User: m.str(h[i].Actor.User), Role: m.str(h[i].Actor.Role)}
+		kept = append(kept, h[i])
 	}
-	return pathway.Fold(append(h, r)).WithoutHistory(), nil
+	return pathway.Fold(append(kept, r)).WithoutHistory(), nil
 }
 
 // stateOf is p's state, unpacking it when it is not decoded.

@@ -221,3 +221,27 @@ func TestIncompleteOnIncludesPathwaysFinishedSince(t *testing.T) {
 		require.Equal(t, []string{"referred-after", "running"}, f.m.IncompleteOn(d("2025-04-30")), "recent %d", recent)
 	}
 }
+
+// A loader that returns the whole stream, the event being applied and later ones
+// included, still folds each event once: the stream version bounds the re-fold.
+func TestRefoldIgnoresEventsAtOrAfterTheOneApplied(t *testing.T) {
+	f := newFeed(t, 0)
+	f.m = New(WithLoader(func(id string, _ uint64) ([]pathway.Recorded, error) { return f.load(id, 1<<62) }))
+	f.m.recentCap = 0
+	f.do("a", refer("a", "110", "2025-01-06"))
+	f.do("a", pathway.RecordActivity{OccurredOn: d("2025-02-03"), Kind: "admission", RTTStatus: "30"})
+	same := func(step string) {
+		t.Helper()
+		s, ok, err := f.m.Pathway("a")
+		require.NoError(t, err)
+		require.True(t, ok)
+		want := f.state["a"].WithoutHistory()
+		require.Len(t, s.Periods, len(want.Periods), step)
+		require.Equal(t, fmt.Sprintf("%+v", want), fmt.Sprintf("%+v", s), step)
+	}
+	// The new clock start arrives for a cold pathway: re-read, then applied once.
+	f.do("a", pathway.RecordActivity{OccurredOn: d("2025-03-03"), Kind: "outpatient_first", RTTStatus: "10"})
+	same("restarted")
+	f.do("a", pathway.RetractEvent{EventID: "a-1", RetractedOn: d("2025-03-10"), Reason: "wrong patient"})
+	same("retracted")
+}
