@@ -56,10 +56,10 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 		s.reset()
 	}
 	start := time.Now()
-	pages, stop := readAhead(ctx, log)
+	pages, stop := eventstore.ReadAhead(ctx, log, 0, ReplayBatch)
 	defer stop()
 	for pg := range pages {
-		evs, err := pg.events, pg.err
+		evs, err := pg.Events, pg.Err
 		if err != nil {
 			return st.done(start), err
 		}
@@ -94,43 +94,6 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 	}
 	st.SnapshotDuration = time.Since(snapStart)
 	return st, nil
-}
-
-type page struct {
-	events []eventstore.Event
-	err    error
-}
-
-// readAhead reads the log from the start a couple of pages ahead of the caller, so
-// that reading (which decodes envelopes, on both cores for a large page) and
-// applying overlap. The pages end with an empty one or an error; stop ends the
-// reading early and waits for it. Events own their bytes, so a page read ahead
-// stays valid while an earlier one is applied.
-func readAhead(ctx context.Context, log eventstore.Reader) (<-chan page, func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	pages := make(chan page, 2)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer close(pages)
-		var after uint64
-		for {
-			evs, err := log.ReadAll(ctx, after, ReplayBatch)
-			select {
-			case pages <- page{evs, err}:
-			case <-ctx.Done():
-				return
-			}
-			if err != nil || len(evs) == 0 {
-				return
-			}
-			after = evs[len(evs)-1].Position
-		}
-	}()
-	return pages, func() {
-		cancel()
-		<-done
-	}
 }
 
 func (st Stats) done(start time.Time) Stats {

@@ -29,18 +29,17 @@ func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent
 	keep := func(ev *eventstore.Event) bool { return asOf == nil || !ev.RecordedAt.After(*asOf) }
 	m := New(WithLoader(storeLoader(r, keep)))
 	m.recentCap = recent
-	var after uint64
-	for {
-		page, err := r.ReadAll(ctx, after, readBatch)
-		if err != nil {
-			return nil, err
+	pages, stop := eventstore.ReadAhead(ctx, r, 0, readBatch)
+	defer stop()
+	for pg := range pages {
+		if pg.Err != nil {
+			return nil, pg.Err
 		}
-		if len(page) == 0 {
-			return m, nil
+		if len(pg.Events) == 0 {
+			break
 		}
-		for i := range page {
-			ev := &page[i]
-			after = ev.Position
+		for i := range pg.Events {
+			ev := &pg.Events[i]
 			if !keep(ev) {
 				continue
 			}
@@ -49,4 +48,5 @@ func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent
 			}
 		}
 	}
+	return m, nil
 }
