@@ -102,6 +102,31 @@ func TestPropertyCompactModelAnswersAsWholeFolds(t *testing.T) {
 		for _, census := range []rtt.Date{d("2025-02-28"), on} {
 			require.Equal(rt, rttreport.Compute(census, want), f.m.Report(census), "census %s", census)
 		}
+		// The PTL holds exactly the running periods, in (start, id) order, whatever
+		// events were skipped by re-indexing.
+		type key struct {
+			start rtt.Date
+			id    string
+		}
+		var wantPTL []key
+		for id, st := range f.state {
+			if st.Exists && st.Running() != nil {
+				wantPTL = append(wantPTL, key{st.Running().StartedOn, id})
+			}
+		}
+		slices.SortFunc(wantPTL, func(a, b key) int {
+			if c := a.start.Compare(b.start); c != 0 {
+				return c
+			}
+			return strings.Compare(a.id, b.id)
+		})
+		items, _, err := f.m.WaitingList(Query{On: on, Limit: MaxLimit})
+		require.NoError(rt, err)
+		var gotPTL []key
+		for _, it := range items {
+			gotPTL = append(gotPTL, key{it.StartedOn, it.PathwayID})
+		}
+		require.Equal(rt, wantPTL, gotPTL, "PTL membership and order")
 		exists := 0
 		for _, st := range f.state {
 			if st.Exists {

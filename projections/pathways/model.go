@@ -215,9 +215,26 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	}
 	*p.state = next
 	m.recent.pushFront(p)
-	m.reindex(p)
+	if refold || !ok || !indexNeutral(r.Event) {
+		m.reindex(p)
+	}
 	m.evict()
 	return nil
+}
+
+// indexNeutral: events that change nothing the indexes and return records are built
+// from (periods but for their activity count, waiting-list entries, bookings, pre-op,
+// the referral), so a pathway already indexed need not be indexed again. They are
+// most of a log (appointments, offers, validations), and re-indexing is most of
+// applying one.
+func indexNeutral(e pathway.Event) bool {
+	switch e.(type) {
+	case pathway.ActivityRecorded, pathway.PatientDidNotAttend, pathway.OfferMade, pathway.OfferDeclined,
+		pathway.OfferAccepted, pathway.PatientUnavailable, pathway.AlertFlagged, pathway.AlertCleared,
+		pathway.ValidationRecorded:
+		return true
+	}
+	return false
 }
 
 // refold builds a pathway from what the log holds before pos, then r: for a pathway
