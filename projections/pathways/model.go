@@ -196,8 +196,14 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	default:
 		refold = true
 	}
-	next, ok := pathway.Step(s, r)
-	if refold || !ok {
+	var next pathway.State
+	if !refold {
+		// Step refuses a retraction, which only a re-fold of the history honours.
+		var ok bool
+		next, ok = pathway.Step(s, r)
+		refold = !ok
+	}
+	if refold {
 		if next, err = m.refold(id, pos, r); err != nil {
 			return err
 		}
@@ -215,7 +221,7 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	}
 	*p.state = next
 	m.recent.pushFront(p)
-	if refold || !ok || !indexNeutral(r.Event) {
+	if refold || !indexNeutral(r.Event) {
 		m.reindex(p)
 	}
 	m.evict()
