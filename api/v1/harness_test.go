@@ -87,7 +87,7 @@ func newEnvAt(t *testing.T, now func() time.Time) *env {
 	t.Cleanup(func() { _ = disk.Close() })
 	store := &faultyStore{Store: disk}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	model, sessionsModel, tracker := pathways.New(pathways.WithLoader(pathways.StoreLoader(store))), sessions.New(), booking.NewTracker()
+	model, sessionsModel, tracker := pathways.New(pathways.WithLoader(pathways.StoreLoader(store)), pathways.WithRecent(1)), sessions.New(), booking.NewTracker()
 	runner, err := projections.NewRunner(store, dir, log, model, sessionsModel, tracker)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -122,6 +122,11 @@ type Option func(*ReadModel)
 // one, an event for a cold pathway or a retraction fails with ErrNoLoader.
 func WithLoader(l Loader) Option { return func(m *ReadModel) { m.load = l } }
 
+// WithRecent sets how many pathways the model keeps decoded (recentCap when not
+// given; at least 1). Fewer saves a little memory and costs unpacking; tests use 1
+// so that every event goes through packing, going cold and re-reading the log.
+func WithRecent(n int) Option { return func(m *ReadModel) { m.recentCap = max(n, 1) } }
+
 // New returns an empty read model.
 func New(opts ...Option) *ReadModel {
 	m := &ReadModel{recentCap: recentCap}

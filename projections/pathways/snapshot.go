@@ -47,13 +47,15 @@ func (m *ReadModel) Snapshot(w io.Writer) error {
 		return nil
 	}
 	buf = binary.AppendUvarint(buf, uint64(len(m.byID)))
-	var packed []byte
+	var scratch []byte
 	for _, p := range m.byID {
 		buf = appendStr(buf, p.id)
+		// A packed rec's bytes are written as they are; a decoded one is packed into
+		// scratch, never into a slice a rec owns.
+		packed := p.packed
 		if p.state != nil {
-			packed = appendPacked(packed[:0], p.state)
-		} else {
-			packed = p.packed
+			scratch = appendPacked(scratch[:0], p.state)
+			packed = scratch
 		}
 		buf = binary.AppendUvarint(buf, uint64(len(packed)))
 		buf = append(buf, packed...)
