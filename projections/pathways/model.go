@@ -59,8 +59,9 @@ type ReadModel struct {
 	// filtered by specialty (the common booking-team view) scans only that specialty.
 	ptlBySpecialty map[string]*ptlIndex
 	// exists counts the pathways in byID whose referral stands.
-	exists  int
-	scratch []byte
+	exists    int
+	scratch   []byte
+	lastActor pathway.Actor
 }
 
 // rec is one pathway kept whole. Exactly one of state and packed is set: state while
@@ -145,6 +146,7 @@ func (m *ReadModel) resetLocked() {
 	m.ptl = ptlIndex{}
 	m.dups = map[dupKey][]*rec{}
 	m.intern = map[string]string{}
+	m.lastActor = pathway.Actor{}
 	m.bySpecialty = map[string][]*rec{}
 	m.ptlBySpecialty = map[string]*ptlIndex{}
 	m.exists = 0
@@ -181,7 +183,7 @@ func (m *ReadModel) Apply(ev eventstore.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r := recorded(&ev, e)
-	r.Actor = pathway.Actor{User: m.str(ev.Actor.User), Role: m.str(ev.Actor.Role)}
+	r.Actor = m.actor(ev.Actor.User, ev.Actor.Role)
 	return m.applyLocked(id, ev.Position, r)
 }
 
@@ -309,6 +311,16 @@ func (m *ReadModel) dropLocked(p *rec) {
 		m.exists--
 	}
 	delete(m.byID, p.id)
+}
+
+// actor interns an event's actor; a log's events mostly come from the same few
+// callers in runs, so the last one is checked before the table.
+func (m *ReadModel) actor(user, role string) pathway.Actor {
+	if user == m.lastActor.User && role == m.lastActor.Role {
+		return m.lastActor
+	}
+	m.lastActor = pathway.Actor{User: m.str(user), Role: m.str(role)}
+	return m.lastActor
 }
 
 // str interns the few distinct actor names and roles so that each event does not
