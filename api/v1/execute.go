@@ -43,6 +43,8 @@ type Deps struct {
 	// they wait up to ReadyWait (default 2 s) for Ready.WaitFor(ctx, 0), else 503.
 	Ready     api.Progress
 	ReadyWait time.Duration
+
+	asOf asOfModels
 }
 
 func (d *Deps) bookings() *booking.Worker { return d.Bookings }
@@ -54,12 +56,7 @@ func (d *Deps) logger() *slog.Logger {
 	return slog.Default()
 }
 
-func (d *Deps) today() rtt.Date {
-	if d.Now != nil {
-		return rtt.DateOf(d.Now())
-	}
-	return rtt.DateOf(time.Now())
-}
+func (d *Deps) today() rtt.Date { return rtt.DateOf(d.now()) }
 
 func stream(id string) string { return "pathway-" + id }
 

@@ -220,7 +220,7 @@ func (d *Deps) rttReport(c echo.Context) error {
 	}
 	model := d.Pathways
 	if asOf != nil {
-		if model, err = pathways.BuildAsOf(c.Request().Context(), d.Store, *asOf); err != nil {
+		if model, err = d.asOf.get(c.Request().Context(), d.Store, *asOf, d.now()); err != nil {
 			return err
 		}
 	}
