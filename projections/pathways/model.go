@@ -235,21 +235,6 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	return nil
 }
 
-// indexNeutral: events that change nothing the indexes and return records are built
-// from (periods but for their activity count, waiting-list entries, bookings, pre-op,
-// the referral), so a pathway already indexed need not be indexed again. They are
-// most of a log (appointments, offers, validations), and re-indexing is most of
-// applying one.
-func indexNeutral(e pathway.Event) bool {
-	switch e.(type) {
-	case pathway.ActivityRecorded, pathway.PatientDidNotAttend, pathway.OfferMade, pathway.OfferDeclined,
-		pathway.OfferAccepted, pathway.PatientUnavailable, pathway.AlertFlagged, pathway.AlertCleared,
-		pathway.ValidationRecorded:
-		return true
-	}
-	return false
-}
-
 // refold builds a pathway from what the log holds before pos, then r: for a pathway
 // kept cold or unseen, and for a retraction, which only a re-fold honours.
 func (m *ReadModel) refold(id string, pos uint64, r pathway.Recorded) (pathway.State, error) {
@@ -332,75 +317,6 @@ func (m *ReadModel) str(s string) string {
 	v := strings.Clone(s)
 	m.intern[v] = v
 	return v
-}
-
-// reindex brings the PTL, duplicate and candidate indexes and the return records in
-// line with p's state: a clock start, stop, nullification, transfer, correction or
-// retraction can each move it.
-func (m *ReadModel) reindex(p *rec) {
-	s := p.state
-	if s.Exists != p.exists {
-		if s.Exists {
-			m.exists++
-		} else {
-			m.exists--
-		}
-		p.exists = s.Exists
-	}
-	p.periods = m.codes.periodsOf(s, p.periods[:0])
-	p.spec = m.codes.spec(s.SpecialtyCode)
-	p.listType, p.priority = 0, 0
-	if en := s.OpenEntry(); en != nil {
-		p.listType, p.priority = m.codes.small(en.ListType), m.codes.small(string(en.Priority))
-	}
-	running := s.Exists && s.Running() != nil
-	p.guarantee = s.Exists && hasUntreatedGuarantee(s)
-	p.live = running || p.guarantee
-	var start rtt.Date
-	var dup dupKey
-	if running {
-		start = s.Running().StartedOn
-		dup = dupKeyOf(s.Patient.NHSNumber, p.spec)
-	}
-	if p.listed && (!running || !p.start.Equal(start) || p.ptlSpec != p.spec) {
-		m.ptl.remove(p.start, p)
-		m.specialtyPTL(m.codes.specs[p.ptlSpec]).remove(p.start, p)
-		p.listed = false
-	}
-	if running && !p.listed {
-		m.ptl.insert(start, p)
-		p.ptlSpec = p.spec
-		m.specialtyPTL(m.codes.specs[p.ptlSpec]).insert(start, p)
-		p.listed, p.start = true, start
-	}
-	if p.dup != dup {
-		if p.dup != 0 {
-			m.dropDup(p)
-		}
-		p.dup = dup
-		if dup != 0 {
-			m.dups[dup] = append(m.dups[dup], p)
-		}
-	}
-	m.recandidate(p)
-}
-
-func (m *ReadModel) specialtyPTL(spec string) *ptlIndex {
-	x := m.ptlBySpecialty[spec]
-	if x == nil {
-		x = &ptlIndex{}
-		m.ptlBySpecialty[spec] = x
-	}
-	return x
-}
-
-func (m *ReadModel) dropDup(p *rec) {
-	set := slices.DeleteFunc(m.dups[p.dup], func(x *rec) bool { return x == p })
-	if len(set) == 0 {
-		delete(m.dups, p.dup)
-		return
-	}
-	m.dups[p.dup] = set
 }
 
 // Pathway returns the folded pathway (retractions and corrections honoured) when the
