@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/aggregates/session"
 	"github.com/pathway-ledger/ledger/eventstore"
 	"github.com/pathway-ledger/ledger/eventstore/sqlite"
 	"github.com/pathway-ledger/ledger/rtt"
@@ -134,4 +135,20 @@ func TestConfigRefusesNonsense(t *testing.T) {
 	c = cfg(10)
 	c.HistoryDays = 5
 	require.Error(t, c.Validate())
+}
+
+// Most generated lists are confirmed, as a trust's would be weeks ahead; some are
+// not, so the demo shows a missed checkpoint too.
+func TestMostGeneratedSessionsAreConfirmed(t *testing.T) {
+	cfg := Config{Pathways: 1, Seed: 3, Today: rtt.MustParseDate("2026-11-24"), HistoryDays: 30, SessionWeeks: 4}
+	confirmed, all := 0, 0
+	for _, s := range Sessions(cfg) {
+		all++
+		if session.Fold(s.Events).ConfirmedOn != nil {
+			confirmed++
+		}
+	}
+	require.Greater(t, all, 50)
+	require.Greater(t, confirmed, all*3/4)
+	require.Less(t, confirmed, all)
 }
