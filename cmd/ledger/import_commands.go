@@ -55,15 +55,7 @@ func (r *commandRunner) run(ctx context.Context, line int, rec importer.Record) 
 	if w.Code < 300 {
 		return nil, nil
 	}
-	var p struct {
-		Title  string `json:"title"`
-		Detail string `json:"detail"`
-		Rule   string `json:"rule"`
-		Errors []struct {
-			Field  string `json:"field"`
-			Detail string `json:"detail"`
-		} `json:"errors"`
-	}
+	var p api.Problem
 	_ = json.Unmarshal(w.Body.Bytes(), &p)
 	if w.Code >= 500 {
 		return nil, fmt.Errorf("line %d: POST %s: %d %s: %s", line, rec.Route, w.Code, p.Title, p.Detail)
