@@ -1,6 +1,7 @@
 package pathways
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -11,9 +12,8 @@ import (
 // codes numbers the specialty and stop-status codes periods refer to, and the list
 // types and priorities the PTL filters on (smalls; 0 is none).
 type codes struct {
-	specs, statuses, smalls []string
-	specIdx                 map[string]uint16
-	statusIdx, smallIdx     map[string]uint8
+	specs           table[uint16]
+	statuses, small table[uint8]
 	// dtas holds the rare lists of earlier decisions to admit, never reused: a
 	// period re-folded leaves its old list behind, a few bytes.
 	dtas    [][]rttreport.DTA
@@ -21,50 +21,41 @@ type codes struct {
 }
 
 func newCodes() codes {
-	return codes{specIdx: map[string]uint16{}, statusIdx: map[string]uint8{}, smalls: []string{""}, smallIdx: map[string]uint8{"": 0}}
+	c := codes{specs: newTable[uint16]("specialty"), statuses: newTable[uint8]("stop status"),
+		small: newTable[uint8]("list type and priority")}
+	c.small.of("") // 0 is "none"
+	return c
 }
 
-// small numbers a list type or priority: closed national lists of a handful each.
-func (c *codes) small(s string) uint8 {
-	if i, ok := c.smallIdx[s]; ok {
-		return i
-	}
-	if len(c.smalls) == 1<<8 {
-		panic("pathways: more than 255 list types and priorities")
-	}
-	i := uint8(len(c.smalls))
-	s = strings.Clone(s)
-	c.smalls, c.smallIdx[s] = append(c.smalls, s), i
-	return i
+// table numbers the distinct values of a closed national code list (treatment
+// functions, RTT statuses, list types, priorities), so that each of hundreds of
+// thousands of records holds a small index instead of a string.
+type table[I uint8 | uint16] struct {
+	what  string
+	names []string
+	index map[string]I
 }
 
-func (c *codes) spec(s string) uint16 {
-	if i, ok := c.specIdx[s]; ok {
+func newTable[I uint8 | uint16](what string) table[I] {
+	return table[I]{what: what, index: map[string]I{}}
+}
+
+// of is s's index, numbering it when it is new. The lists are national and short;
+// a model that meets more values than I can number is being fed something else.
+func (t *table[I]) of(s string) I {
+	if i, ok := t.index[s]; ok {
 		return i
 	}
-	// Treatment function codes are a national list of a few hundred; a model that
-	// met 65,536 distinct ones is being fed something else.
-	if len(c.specs) == 1<<16 {
-		panic("pathways: more than 65,536 specialty codes")
+	i := I(len(t.names))
+	if len(t.names) > 0 && i == 0 {
+		panic(fmt.Sprintf("pathways: more than %d distinct %s codes", len(t.names), t.what))
 	}
-	i := uint16(len(c.specs))
 	s = strings.Clone(s) // not a view into an unpacked state's string block
-	c.specs, c.specIdx[s] = append(c.specs, s), i
+	t.names, t.index[s] = append(t.names, s), i
 	return i
 }
 
-func (c *codes) status(s string) uint8 {
-	if i, ok := c.statusIdx[s]; ok {
-		return i
-	}
-	if len(c.statuses) == 1<<8 {
-		panic("pathways: more than 256 stop status codes")
-	}
-	i := uint8(len(c.statuses))
-	s = strings.Clone(s)
-	c.statuses, c.statusIdx[s] = append(c.statuses, s), i
-	return i
-}
+func (t *table[I]) name(i I) string { return t.names[i] }
 
 // periodsOf compacts the return's records of a pathway.
 func (c *codes) periodsOf(s *pathway.State, into []period) []period {
@@ -74,7 +65,7 @@ func (c *codes) periodsOf(s *pathway.State, into []period) []period {
 	c.scratch = rttreport.AppendFromPathway(c.scratch[:0], s)
 	for _, r := range c.scratch {
 		p := period{start: r.StartedOn, stop: r.StoppedOn, dtaFrom: r.DTAFrom, dtaUntil: r.DTAUntil,
-			spec: c.spec(r.SpecialtyCode), status: c.status(r.StopStatus)}
+			spec: c.specs.of(r.SpecialtyCode), status: c.statuses.of(r.StopStatus)}
 		if len(r.EarlierDTAs) > 0 {
 			// A pathway re-indexed on each event keeps its list when it is unchanged
 			// (into is its previous records' array).
@@ -112,8 +103,8 @@ func (c *codes) record(p *period) rttreport.Period {
 	if p.earlier != 0 {
 		earlier = c.dtas[p.earlier-1]
 	}
-	return rttreport.Period{EarlierDTAs: earlier, SpecialtyCode: c.specs[p.spec], StartedOn: p.start, Stopped: p.flags&fStopped != 0,
-		StoppedOn: p.stop, StopStatus: c.statuses[p.status], Nullified: p.flags&fNullified != 0,
+	return rttreport.Period{EarlierDTAs: earlier, SpecialtyCode: c.specs.name(p.spec), StartedOn: p.start, Stopped: p.flags&fStopped != 0,
+		StoppedOn: p.stop, StopStatus: c.statuses.name(p.status), Nullified: p.flags&fNullified != 0,
 		Admitted: p.flags&fAdmitted != 0, Transferred: p.flags&fTransferred != 0,
 		HasDTA: p.flags&fHasDTA != 0, DTAFrom: p.dtaFrom, HasDTAUntil: p.flags&fHasDTAUntil != 0, DTAUntil: p.dtaUntil}
 }

@@ -105,12 +105,12 @@ func (sc *scan) past(start rtt.Date) bool { return sc.capped && start.After(sc.t
 // matches is the whole predicate; the start range above only saves work.
 func (sc *scan) matches(p *rec) bool {
 	q := &sc.q
-	if q.SpecialtyCode != "" && sc.codes.specs[p.spec] != q.SpecialtyCode {
+	if q.SpecialtyCode != "" && sc.codes.specs.name(p.spec) != q.SpecialtyCode {
 		return false
 	}
 	if q.ListType != "" || q.Priority != "" {
-		if p.listType == 0 || (q.ListType != "" && sc.codes.smalls[p.listType] != q.ListType) ||
-			(q.Priority != "" && sc.codes.smalls[p.priority] != q.Priority) {
+		if p.listType == 0 || (q.ListType != "" && sc.codes.small.name(p.listType) != q.ListType) ||
+			(q.Priority != "" && sc.codes.small.name(p.priority) != q.Priority) {
 			return false
 		}
 	}

@@ -36,10 +36,10 @@ func (m *ReadModel) reindex(p *rec) {
 		p.exists = s.Exists
 	}
 	p.periods = m.codes.periodsOf(s, p.periods[:0])
-	p.spec = m.codes.spec(s.SpecialtyCode)
+	p.spec = m.codes.specs.of(s.SpecialtyCode)
 	p.listType, p.priority = 0, 0
 	if en := s.OpenEntry(); en != nil {
-		p.listType, p.priority = m.codes.small(en.ListType), m.codes.small(string(en.Priority))
+		p.listType, p.priority = m.codes.small.of(en.ListType), m.codes.small.of(string(en.Priority))
 	}
 	running := s.Exists && s.Running() != nil
 	p.guarantee = s.Exists && hasUntreatedGuarantee(s)
@@ -52,13 +52,13 @@ func (m *ReadModel) reindex(p *rec) {
 	}
 	if p.listed && (!running || !p.start.Equal(start) || p.ptlSpec != p.spec) {
 		m.ptl.remove(p.start, p)
-		m.specialtyPTL(m.codes.specs[p.ptlSpec]).remove(p.start, p)
+		m.specialtyPTL(m.codes.specs.name(p.ptlSpec)).remove(p.start, p)
 		p.listed = false
 	}
 	if running && !p.listed {
 		m.ptl.insert(start, p)
 		p.ptlSpec = p.spec
-		m.specialtyPTL(m.codes.specs[p.ptlSpec]).insert(start, p)
+		m.specialtyPTL(m.codes.specs.name(p.ptlSpec)).insert(start, p)
 		p.listed, p.start = true, start
 	}
 	if p.dup != dup {

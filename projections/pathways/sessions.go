@@ -35,7 +35,7 @@ func (m *ReadModel) recandidate(p *rec) {
 	// Each specialty's set is a slice with O(1) removal (the last member takes the
 	// leaver's place); its order follows the log, and ranking breaks ties by id.
 	if p.cand != nil && (c == nil || p.candSpec != p.spec) {
-		key := m.codes.specs[p.candSpec]
+		key := m.codes.specs.name(p.candSpec)
 		set := m.bySpecialty[key]
 		last := set[len(set)-1]
 		set[p.candIdx], last.candIdx = last, p.candIdx
@@ -48,7 +48,7 @@ func (m *ReadModel) recandidate(p *rec) {
 		p.cand = nil
 	}
 	if c != nil && p.cand == nil {
-		key := m.codes.specs[p.spec]
+		key := m.codes.specs.name(p.spec)
 		p.candIdx, p.candSpec = int32(len(m.bySpecialty[key])), p.spec
 		m.bySpecialty[key] = append(m.bySpecialty[key], p)
 	}
@@ -220,7 +220,7 @@ func (m *ReadModel) Guarantees(on rtt.Date, specialty string) ([]Guarantee, erro
 	defer m.mu.RUnlock()
 	out := []Guarantee{}
 	for _, p := range m.byID {
-		if !p.guarantee || (specialty != "" && m.codes.specs[p.spec] != specialty) {
+		if !p.guarantee || (specialty != "" && m.codes.specs.name(p.spec) != specialty) {
 			continue
 		}
 		st, err := m.stateOf(p)

@@ -36,8 +36,8 @@ func (m *ReadModel) Snapshot(w io.Writer) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	buf := append([]byte(nil), snapMagic...)
-	buf = appendStrs(buf, m.codes.specs)
-	buf = appendStrs(buf, m.codes.statuses)
+	buf = appendStrs(buf, m.codes.specs.names)
+	buf = appendStrs(buf, m.codes.statuses.names)
 	flush := func() error {
 		if len(buf) > 32<<10 {
 			_, err := bw.Write(buf)
@@ -152,7 +152,7 @@ func (m *ReadModel) restore(r *bufio.Reader) error {
 	for _, table := range []struct {
 		max int
 		add func(string)
-	}{{maxCodes, func(s string) { m.codes.spec(s) }}, {1 << 8, func(s string) { m.codes.status(s) }}} {
+	}{{maxCodes, func(s string) { m.codes.specs.of(s) }}, {1 << 8, func(s string) { m.codes.statuses.of(s) }}} {
 		n := d.uvarint()
 		if d.err == nil && n > uint64(table.max) {
 			return fmt.Errorf("%w: %d codes in a table of at most %d", errSnapshot, n, table.max)
@@ -215,7 +215,7 @@ func (m *ReadModel) restore(r *bufio.Reader) error {
 				}
 				spec := d.uvarint()
 				p.status, p.flags = d.byte(), d.byte()
-				if d.err == nil && (spec >= uint64(len(m.codes.specs)) || int(p.status) >= len(m.codes.statuses) || p.flags&fDead != 0) {
+				if d.err == nil && (spec >= uint64(len(m.codes.specs.names)) || int(p.status) >= len(m.codes.statuses.names) || p.flags&fDead != 0) {
 					return fmt.Errorf("%w: cold pathway %s: period %d refers to no code", errSnapshot, id, k)
 				}
 				p.spec = uint16(spec)
