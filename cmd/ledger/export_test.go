@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,6 +49,12 @@ func TestExportRTTReturnAndPTL(t *testing.T) {
 	for i := 2; i < len(ptl); i++ {
 		require.LessOrEqual(t, ptl[i-1][5], ptl[i][5], "longest wait first")
 	}
+
+	// The booking office's list and the return agree on who is waiting today.
+	errOut.Reset()
+	today := filepath.Join(t.TempDir(), "today.csv")
+	require.Equal(t, 0, run([]string{"export", "rtt", "--data", dir, "--census", "2026-11-24", "--out", today}, &out, &errOut), errOut.String())
+	require.Contains(t, errOut.String(), fmt.Sprintf("Part 2 %d,", len(ptl)-1))
 }
 
 // An auditor reproduces a return as the ledger knew it: before anything was

@@ -19,6 +19,8 @@ func TestReplayRebuildsAndSnapshots(t *testing.T) {
 	require.Equal(t, 0, run([]string{"replay", "--data", dir}, &out, &errOut), errOut.String())
 	require.Contains(t, out.String(), "replayed ")
 	require.Contains(t, out.String(), "open pathways")
+	require.Regexp(t, `read models: \d+ MB live heap \(\d+ B per open pathway\)`, out.String(),
+		"replay says what the read models hold")
 	_, err := os.Stat(filepath.Join(dir, projections.SnapshotFolder, "pathways.snap"))
 	require.NoError(t, err, "a fresh snapshot for the next start")
 }

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestLedgerCPUProfileWritesAProfile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cpu.prof")
+	t.Setenv("LEDGER_CPUPROFILE", path)
+	var errOut bytes.Buffer
+	stop := startProfile(&errOut)
+	stop()
+	require.Empty(t, errOut.String())
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Positive(t, info.Size(), "a pprof file, even for a short run")
+}
+
+func TestLedgerCPUProfileReportsAnUnwritableFile(t *testing.T) {
+	t.Setenv("LEDGER_CPUPROFILE", filepath.Join(t.TempDir(), "missing", "cpu.prof"))
+	var errOut bytes.Buffer
+	startProfile(&errOut)()
+	require.Contains(t, errOut.String(), "LEDGER_CPUPROFILE")
+}
