@@ -7,33 +7,37 @@ import (
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
-// ReportPeriods gives the return's record of every RTT period of every pathway (in
-// no particular order, and without the pathway id, which the return does not
-// need): admitted stops for Part 1A, the decision to
-// admit from its decided_on to its close for Part 2A, nullified periods marked (no
-// statistic counts them), transferred-out periods incomplete only until the transfer
-// and never completed here.
-func (m *ReadModel) ReportPeriods() []rttreport.Period {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	out := make([]rttreport.Period, 0, len(m.cold.periods)-m.cold.dead+2*len(m.byID))
+// periodsLocked hands the return's record of every RTT period of every pathway (in no
+// particular order, and without the pathway id, which the return does not need):
+// admitted stops for Part 1A, the decision to admit from its decided_on to its close
+// for Part 2A, nullified periods marked (no statistic counts them), transferred-out
+// periods incomplete only until the transfer and never completed here. The caller
+// holds the read lock.
+func (m *ReadModel) periodsLocked(yield func(*rttreport.Period) bool) {
 	for i := range m.cold.periods {
 		if p := &m.cold.periods[i]; p.flags&fDead == 0 {
-			out = append(out, m.codes.record(p))
+			r := m.codes.record(p)
+			if !yield(&r) {
+				return
+			}
 		}
 	}
-	for _, r := range m.byID {
-		for i := range r.periods {
-			out = append(out, m.codes.record(&r.periods[i]))
+	for _, rc := range m.byID {
+		for i := range rc.periods {
+			r := m.codes.record(&rc.periods[i])
+			if !yield(&r) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // Report computes the monthly RTT return (Parts 1A, 1B, 2, 2A and 3) for a census
-// date from every period the model holds.
+// date from every period the model holds, one record at a time.
 func (m *ReadModel) Report(census rtt.Date) rttreport.Report {
-	return rttreport.Compute(census, m.ReportPeriods())
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return rttreport.ComputeAll(census, m.periodsLocked)
 }
 
 // IncompleteOn lists, sorted, the pathways with an RTT period incomplete on the

@@ -1,6 +1,10 @@
 package rttreport
 
-import "github.com/pathway-ledger/ledger/rtt"
+import (
+	"iter"
+
+	"github.com/pathway-ledger/ledger/rtt"
+)
 
 // Report is the monthly RTT return for one census date (API.md RttReport).
 type Report struct {
@@ -19,12 +23,24 @@ type Report struct {
 // pauses since Oct 2015, RTT.md §2); completed periods and new periods are those
 // stopped or started in the census date's calendar month up to the census date.
 func Compute(census rtt.Date, periods []Period) Report {
+	return ComputeAll(census, func(yield func(*Period) bool) {
+		for i := range periods {
+			if !yield(&periods[i]) {
+				return
+			}
+		}
+	})
+}
+
+// ComputeAll is Compute over periods handed one at a time, for a caller that holds
+// them in another form and need not build a slice of them all (a million pathways'
+// records are over 100 MB as Periods).
+func ComputeAll(census rtt.Date, periods iter.Seq[*Period]) Report {
 	from := census.MonthStart()
 	incomplete, withDTA := newPartTally(), newPartTally()
 	admitted, nonAdmitted := newPartTally(), newPartTally()
 	r := Report{CensusOn: census, NewPeriodsByTreatmentFunction: map[string]int{}}
-	for i := range periods {
-		p := &periods[i]
+	for p := range periods {
 		line := rtt.ReportingLine(p.SpecialtyCode)
 		switch {
 		case p.IncompleteOn(census):
