@@ -48,6 +48,18 @@ type Projection interface {
 	Reset()
 }
 
+// BatchApplier is a Projection that can take a run of consecutive events at once,
+// which the runner then prefers to Apply: a model can decode one event while it
+// folds the one before, and take its lock once per few hundred events instead of
+// per event. ApplyBatch applies evs in order and returns how many it applied; when
+// that is fewer than len(evs), err says why evs[n] was refused and nothing of
+// evs[n] or later is applied. The outcome (state and error) must be exactly that of
+// calling Apply on each in turn, and evs[i].Data must not be retained nor read
+// after it returns.
+type BatchApplier interface {
+	ApplyBatch(evs []eventstore.Event) (int, error)
+}
+
 // HeadReader is implemented by stores that report the position of the last event
 // cheaply (the embedded engine and the in-memory test store do). With it the runner
 // measures its lag against the real head; without it, "caught up" means the last

@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"fmt"
 	"sort"
 	"sync/atomic"
 
@@ -28,35 +29,50 @@ type slot struct {
 }
 
 // feed applies evs to every slot, skipping what a slot already holds, and stops
-// before the first event past upTo. It returns how many events it went through.
-// It allocates nothing: this is the runner's whole per-event cost.
+// before the first event past upTo. It returns how many events it went through:
+// all of them, or up to the first that a projection refused (the slots before that
+// one in the list may have gone further, the ones after it not so far; each slot's
+// cursor says exactly what it holds). It allocates nothing: this is the runner's
+// whole per-event cost.
 func feed(slots []*slot, evs []eventstore.Event, upTo uint64) (int, error) {
-	n := len(evs)
-	var err error
-loop:
-	for i := range evs {
-		ev := &evs[i]
-		if ev.Position > upTo {
-			n = i
-			break
-		}
-		for _, s := range slots {
-			if ev.Position <= s.cursor {
-				continue
-			}
-			if aerr := s.p.Apply(*ev); aerr != nil {
-				s.failed = true
-				n = i
-				err = &ApplyError{Projection: s.name, Position: ev.Position, EventID: ev.EventID, EventType: ev.Type, Err: aerr}
-				break loop
-			}
-			s.cursor = ev.Position
-		}
-	}
+	n := sort.Search(len(evs), func(i int) bool { return evs[i].Position > upTo })
+	evs = evs[:n]
 	for _, s := range slots {
+		from := sort.Search(len(evs), func(i int) bool { return evs[i].Position > s.cursor })
+		done, err := s.apply(evs[from:])
+		if err == nil && done != len(evs)-from {
+			err = fmt.Errorf("projections: applied %d of %d events and gave no reason", done, len(evs)-from)
+			done = min(max(done, 0), len(evs)-from-1)
+		}
+		if done > 0 {
+			s.cursor = evs[from+done-1].Position
+		}
+		if err != nil {
+			s.failed = true
+			ev := &evs[from+done]
+			n = from + done
+			s.identify(evs)
+			return n, &ApplyError{Projection: s.name, Position: ev.Position, EventID: ev.EventID, EventType: ev.Type, Err: err}
+		}
 		s.identify(evs)
 	}
-	return n, err
+	return n, nil
+}
+
+// apply gives evs to the projection, as one batch when it takes batches.
+func (s *slot) apply(evs []eventstore.Event) (int, error) {
+	if len(evs) == 0 {
+		return 0, nil
+	}
+	if b, ok := s.p.(BatchApplier); ok {
+		return b.ApplyBatch(evs)
+	}
+	for i := range evs {
+		if err := s.p.Apply(evs[i]); err != nil {
+			return i, err
+		}
+	}
+	return len(evs), nil
 }
 
 // identify records which event the cursor stands on, for the snapshot header; once

@@ -16,7 +16,6 @@ package pathways
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,6 +60,7 @@ type ReadModel struct {
 	// exists counts the pathways in byID whose referral stands.
 	exists    int
 	scratch   []byte
+	spare     []*pathway.State
 	lastActor pathway.Actor
 }
 
@@ -147,6 +147,7 @@ func (m *ReadModel) resetLocked() {
 	m.dups = map[dupKey][]*rec{}
 	m.intern = map[string]string{}
 	m.lastActor = pathway.Actor{}
+	m.spare = nil
 	m.bySpecialty = map[string][]*rec{}
 	m.ptlBySpecialty = map[string]*ptlIndex{}
 	m.exists = 0
@@ -169,22 +170,15 @@ func (m *ReadModel) Reset() {
 // an event of a pathway stream that the aggregate cannot decode is refused (the
 // runner stops on it rather than skip a fact).
 func (m *ReadModel) Apply(ev eventstore.Event) error {
-	id, ok := strings.CutPrefix(ev.Stream, StreamPrefix)
-	if !ok {
-		return nil
-	}
-	if id == "" {
-		return errors.New("pathways: pathway stream without an id")
-	}
-	e, err := pathway.Decode(ev.Type, ev.SchemaVersion, ev.Data)
-	if err != nil {
-		return err
+	d := decodeOne(&ev)
+	if d.err != nil || d.id == "" {
+		return d.err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r := recorded(&ev, e)
+	r := recorded(&ev, d.e)
 	r.Actor = m.actor(ev.Actor.User, ev.Actor.Role)
-	return m.applyLocked(id, ev.Position, r)
+	return m.applyLocked(d.id, ev.Position, r)
 }
 
 func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error {
@@ -219,10 +213,10 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 		if refold {
 			m.cold.take(id)
 		}
-		p = &rec{id: strings.Clone(id), state: new(pathway.State)}
+		p = &rec{id: strings.Clone(id), state: m.newState()}
 		m.byID[p.id] = p
 	} else if p.state == nil {
-		p.state, p.packed = new(pathway.State), nil
+		p.state, p.packed = m.newState(), nil
 	} else {
 		m.recent.unlink(p)
 	}
@@ -281,6 +275,7 @@ func (m *ReadModel) evict() {
 			// Packed into a scratch buffer and copied at its exact size: growing
 			// each in place would leave up to half of it spare.
 			m.scratch = appendPacked(m.scratch[:0], p.state)
+			m.release(p.state)
 			p.packed, p.state = bytes.Clone(m.scratch), nil
 			continue
 		}
@@ -296,6 +291,35 @@ func (m *ReadModel) dropLocked(p *rec) {
 		m.exists--
 	}
 	delete(m.byID, p.id)
+	if p.state != nil {
+		m.release(p.state)
+		p.state = nil
+	}
+}
+
+// spareStates bounds the decoded states kept for reuse.
+const spareStates = 64
+
+// newState and release recycle the decoded states of pathways that leave the
+// recent list: in a log's order, where a pathway's events are weeks apart, a
+// replay decodes and packs one for nearly every event of an open pathway, and the
+// collector would otherwise sweep up a state's worth of memory each time. Nothing
+// but the rec points at its state (readers copy the value), so it is free to reuse
+// once the rec lets it go.
+func (m *ReadModel) newState() *pathway.State {
+	if n := len(m.spare); n > 0 {
+		s := m.spare[n-1]
+		m.spare = m.spare[:n-1]
+		return s
+	}
+	return new(pathway.State)
+}
+
+func (m *ReadModel) release(s *pathway.State) {
+	if len(m.spare) < spareStates {
+		*s = pathway.State{}
+		m.spare = append(m.spare, s)
+	}
 }
 
 // actor interns an event's actor; a log's events mostly come from the same few

@@ -1,0 +1,102 @@
+package pathways
+
+import (
+	"errors"
+	"strings"
+	"sync/atomic"
+
+	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/eventstore"
+)
+
+// Runs of events a batch is cut into: the write lock is held for one run at a time
+// (a few hundred microseconds), so queries wait no longer than that during a
+// replay, and a run is decoded while the one before is folded in.
+const (
+	batchRun = 128
+	// batchInline: a batch this short (the live tail, an event or a few at a time)
+	// is decoded where it is applied: a goroutine would cost more than it saves.
+	batchInline = 2 * batchRun
+)
+
+// decoded is one event of a batch ready to fold: its pathway id ("" for another
+// stream's event, which the model ignores) and payload, or why it cannot be.
+type decoded struct {
+	id  string
+	e   pathway.Event
+	err error
+}
+
+// ApplyBatch implements projections.BatchApplier. Decoding the payloads (a sixth
+// of applying an event) runs on a second goroutine, one run of events ahead of the
+// fold, which needs the model's lock and stays on the caller's goroutine.
+func (m *ReadModel) ApplyBatch(evs []eventstore.Event) (int, error) {
+	out := make([]decoded, len(evs))
+	if len(evs) <= batchInline {
+		for i := range evs {
+			out[i] = decodeOne(&evs[i])
+		}
+		return m.foldRun(evs, out, 0)
+	}
+	runs := (len(evs) + batchRun - 1) / batchRun
+	ready := make(chan int, runs)
+	var stop atomic.Bool
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for r := 0; r < runs && !stop.Load(); r++ {
+			for i := r * batchRun; i < min((r+1)*batchRun, len(evs)); i++ {
+				out[i] = decodeOne(&evs[i])
+			}
+			ready <- r
+		}
+	}()
+	// The decoder reads evs[i].Data, which belongs to the caller once this returns.
+	defer func() { stop.Store(true); <-finished }()
+	for r := range runs {
+		<-ready
+		hi := min((r+1)*batchRun, len(evs))
+		if n, err := m.foldRun(evs[:hi], out, r*batchRun); err != nil {
+			return n, err
+		}
+	}
+	return len(evs), nil
+}
+
+func decodeOne(ev *eventstore.Event) decoded {
+	id, ok := strings.CutPrefix(ev.Stream, StreamPrefix)
+	switch {
+	case !ok:
+		return decoded{}
+	case id == "":
+		return decoded{err: errNoID}
+	}
+	e, err := pathway.Decode(ev.Type, ev.SchemaVersion, ev.Data)
+	return decoded{id: id, e: e, err: err}
+}
+
+var errNoID = errors.New("pathways: pathway stream without an id")
+
+// foldRun folds evs[from:] (decoded in out) under one hold of the write lock, and
+// returns how many events of evs, from the first, are applied.
+func (m *ReadModel) foldRun(evs []eventstore.Event, out []decoded, from int) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := from; i < len(evs); i++ {
+		d := &out[i]
+		if d.err != nil {
+			return i, d.err
+		}
+		if d.id == "" {
+			continue
+		}
+		ev := &evs[i]
+		r := recorded(ev, d.e)
+		r.Actor = m.actor(ev.Actor.User, ev.Actor.Role)
+		if err := m.applyLocked(d.id, ev.Position, r); err != nil {
+			return i, err
+		}
+		d.e = nil // let the payload go with the fold rather than with the batch
+	}
+	return len(evs), nil
+}
