@@ -268,8 +268,8 @@ func bindAll(st *lite.Stmt, args ...any) error {
 }
 
 // decoder turns rows into envelopes. The strings a consumer is likely to keep as
-// map keys own their memory: stream (interned when it repeats, as type, dates and
-// actor are) and event_id. The rest of an event's bytes (correlation, causation,
+// map keys own their memory: stream (shared with the row before when it repeats)
+// and event_id; type, dates and actor are interned, being few. The rest of an event's bytes (correlation, causation,
 // reason, hashes, data) share one allocation, which lives as long as any of them.
 type decoder struct {
 	intern map[string]string
@@ -301,6 +301,16 @@ func (d *decoder) shared(col int, b []byte) string {
 	return s
 }
 
+// stream is the row's stream, shared with the row before when it is the same: a
+// log's streams are too many to intern (a pathway's events are weeks apart in it),
+// and looking each up only to miss cost more than the copy.
+func (d *decoder) stream(b []byte) string {
+	if d.last[colStream] != string(b) {
+		d.last[colStream] = string(b)
+	}
+	return d.last[colStream]
+}
+
 var ownColumns = [...]int{colCorrelation, colCausation, colReason, colPrevHash, colHash, colData}
 
 func (d *decoder) row(st *lite.Stmt, e *eventstore.Event) error {
@@ -314,7 +324,7 @@ func (d *decoder) row(st *lite.Stmt, e *eventstore.Event) error {
 		_, err = eventstore.ParseRecordedAt(string(at))
 		return fmt.Errorf("%w: event at position %d: recorded_at: %w", eventstore.ErrStorage, e.Position, err)
 	}
-	e.Stream = d.shared(colStream, st.Bytes(colStream))
+	e.Stream = d.stream(st.Bytes(colStream))
 	e.EventID = string(st.Bytes(colEventID))
 	e.Type = d.shared(colType, st.Bytes(colType))
 	e.OccurredOn = d.shared(colOccurredOn, st.Bytes(colOccurredOn))

@@ -31,7 +31,13 @@ type decoded struct {
 // of applying an event) runs on a second goroutine, one run of events ahead of the
 // fold, which needs the model's lock and stays on the caller's goroutine.
 func (m *ReadModel) ApplyBatch(evs []eventstore.Event) (int, error) {
-	out := make([]decoded, len(evs))
+	// The runner calls this from one goroutine at a time, so the buffer is the
+	// model's to reuse; clear drops the last batch's payloads.
+	if cap(m.batch) < len(evs) {
+		m.batch = make([]decoded, len(evs))
+	}
+	out := m.batch[:len(evs)]
+	defer clear(out)
 	if len(evs) <= batchInline {
 		for i := range evs {
 			out[i] = decodeOne(&evs[i])

@@ -58,9 +58,11 @@ type ReadModel struct {
 	// filtered by specialty (the common booking-team view) scans only that specialty.
 	ptlBySpecialty map[string]*ptlIndex
 	// exists counts the pathways in byID whose referral stands.
-	exists    int
-	scratch   []byte
-	spare     []*pathway.State
+	exists  int
+	scratch []byte
+	spare   []*pathway.State
+	// batch holds ApplyBatch's decoded events, reused batch after batch.
+	batch     []decoded
 	lastActor pathway.Actor
 }
 
