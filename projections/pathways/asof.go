@@ -3,6 +3,7 @@ package pathways
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pathway-ledger/ledger/eventstore"
@@ -38,14 +39,11 @@ func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent
 		if len(pg.Events) == 0 {
 			break
 		}
-		for i := range pg.Events {
-			ev := &pg.Events[i]
-			if !keep(ev) {
-				continue
-			}
-			if err := m.Apply(*ev); err != nil {
-				return nil, fmt.Errorf("pathways: event %s (%s) at position %d: %w", ev.EventID, ev.Type, ev.Position, err)
-			}
+		// The page is ours: what was recorded after asOf is dropped in place.
+		evs := slices.DeleteFunc(pg.Events, func(ev eventstore.Event) bool { return !keep(&ev) })
+		if n, err := m.ApplyBatch(evs); err != nil {
+			ev := &evs[n]
+			return nil, fmt.Errorf("pathways: event %s (%s) at position %d: %w", ev.EventID, ev.Type, ev.Position, err)
 		}
 	}
 	return m, nil
