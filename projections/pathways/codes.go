@@ -57,6 +57,12 @@ func (t *table[I]) of(s string) I {
 
 func (t *table[I]) name(i I) string { return t.names[i] }
 
+// lookup is s's code, without numbering s when it has none (a query's filter).
+func (t *table[I]) lookup(s string) (I, bool) {
+	i, ok := t.index[s]
+	return i, ok
+}
+
 // periodsOf compacts the return's records of a pathway.
 func (c *codes) periodsOf(s *pathway.State, into []period) []period {
 	if !s.Exists {

@@ -51,12 +51,12 @@ type ReadModel struct {
 	// in that specialty.
 	dups   map[dupKey][]*rec
 	intern map[string]string
-	// bySpecialty holds, per specialty, the pathways a session of that specialty
+	// bySpecialty holds, per specialty code (an index in codes.specs), the pathways a session of that specialty
 	// may take (running period and open waiting-list entry), for suggestions.
-	bySpecialty map[string][]*rec
-	// ptlBySpecialty orders each specialty's running periods as ptl does, so a PTL
+	bySpecialty [][]*rec
+	// ptlBySpecialty orders each specialty code's running periods as ptl does, so a PTL
 	// filtered by specialty (the common booking-team view) scans only that specialty.
-	ptlBySpecialty map[string]*ptlIndex
+	ptlBySpecialty []*ptlIndex
 	// exists counts the pathways in byID whose referral stands.
 	exists  int
 	scratch []byte
@@ -150,8 +150,8 @@ func (m *ReadModel) resetLocked() {
 	m.intern = map[string]string{}
 	m.lastActor = pathway.Actor{}
 	m.spare = nil
-	m.bySpecialty = map[string][]*rec{}
-	m.ptlBySpecialty = map[string]*ptlIndex{}
+	m.bySpecialty = nil
+	m.ptlBySpecialty = nil
 	m.exists = 0
 }
 

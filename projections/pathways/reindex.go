@@ -52,13 +52,13 @@ func (m *ReadModel) reindex(p *rec) {
 	}
 	if p.listed && (!running || !p.start.Equal(start) || p.ptlSpec != p.spec) {
 		m.ptl.remove(p.start, p)
-		m.specialtyPTL(m.codes.specs.name(p.ptlSpec)).remove(p.start, p)
+		m.specialtyPTL(p.ptlSpec).remove(p.start, p)
 		p.listed = false
 	}
 	if running && !p.listed {
 		m.ptl.insert(start, p)
 		p.ptlSpec = p.spec
-		m.specialtyPTL(m.codes.specs.name(p.ptlSpec)).insert(start, p)
+		m.specialtyPTL(p.ptlSpec).insert(start, p)
 		p.listed, p.start = true, start
 	}
 	if p.dup != dup {
@@ -73,13 +73,22 @@ func (m *ReadModel) reindex(p *rec) {
 	m.recandidate(p)
 }
 
-func (m *ReadModel) specialtyPTL(spec string) *ptlIndex {
+func (m *ReadModel) specialtyPTL(spec uint16) *ptlIndex {
+	m.ptlBySpecialty = grow(m.ptlBySpecialty, spec)
 	x := m.ptlBySpecialty[spec]
 	if x == nil {
 		x = &ptlIndex{}
 		m.ptlBySpecialty[spec] = x
 	}
 	return x
+}
+
+// grow extends a per-specialty slice to hold code i.
+func grow[T any](xs []T, i uint16) []T {
+	if int(i) < len(xs) {
+		return xs
+	}
+	return append(xs, make([]T, int(i)+1-len(xs))...)
 }
 
 func (m *ReadModel) dropDup(p *rec) {

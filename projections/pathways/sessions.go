@@ -35,22 +35,17 @@ func (m *ReadModel) recandidate(p *rec) {
 	// Each specialty's set is a slice with O(1) removal (the last member takes the
 	// leaver's place); its order follows the log, and ranking breaks ties by id.
 	if p.cand != nil && (c == nil || p.candSpec != p.spec) {
-		key := m.codes.specs.name(p.candSpec)
-		set := m.bySpecialty[key]
+		set := m.bySpecialty[p.candSpec]
 		last := set[len(set)-1]
 		set[p.candIdx], last.candIdx = last, p.candIdx
 		set[len(set)-1] = nil
-		if set = set[:len(set)-1]; len(set) == 0 {
-			delete(m.bySpecialty, key)
-		} else {
-			m.bySpecialty[key] = set
-		}
+		m.bySpecialty[p.candSpec] = set[:len(set)-1]
 		p.cand = nil
 	}
 	if c != nil && p.cand == nil {
-		key := m.codes.specs.name(p.spec)
-		p.candIdx, p.candSpec = int32(len(m.bySpecialty[key])), p.spec
-		m.bySpecialty[key] = append(m.bySpecialty[key], p)
+		m.bySpecialty = grow(m.bySpecialty, p.spec)
+		p.candIdx, p.candSpec = int32(len(m.bySpecialty[p.spec])), p.spec
+		m.bySpecialty[p.spec] = append(m.bySpecialty[p.spec], p)
 	}
 	p.cand = c
 }
@@ -125,7 +120,10 @@ func sameBookings(have []bookedOn, bs []pathway.Booking) bool {
 func (m *ReadModel) Candidates(specialty string, sessionDate rtt.Date) (cs []session.Candidate, withoutMinutes int) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	set := m.bySpecialty[specialty]
+	var set []*rec
+	if i, ok := m.codes.specs.lookup(specialty); ok && int(i) < len(m.bySpecialty) {
+		set = m.bySpecialty[i]
+	}
 	cs = make([]session.Candidate, 0, len(set))
 	for _, p := range set {
 		c := p.cand

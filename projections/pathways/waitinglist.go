@@ -68,8 +68,9 @@ func (m *ReadModel) WaitingList(q Query) (items []Item, nextCursor string, err e
 	sc.codes = &m.codes
 	index := &m.ptl
 	if q.SpecialtyCode != "" {
-		if index = m.ptlBySpecialty[q.SpecialtyCode]; index == nil {
-			index = &ptlIndex{}
+		index = &ptlIndex{}
+		if i, ok := m.codes.specs.lookup(q.SpecialtyCode); ok && int(i) < len(m.ptlBySpecialty) && m.ptlBySpecialty[i] != nil {
+			index = m.ptlBySpecialty[i]
 		}
 	}
 	index.ascend(sc.from, sc.bounded, sc.afterID, sc.after, func(p *rec) bool {
