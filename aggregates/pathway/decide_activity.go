@@ -38,7 +38,7 @@ func decideActivity(s State, c RecordActivity, ctx DecideContext) ([]Event, erro
 	running := s.Running()
 	dna := c.Attendance == "did_not_attend"
 	// The first activity of a period is the one that can nullify it: none recorded yet.
-	first := running != nil && running.ActivityCount == 0
+	first := running != nil && !running.HasActivity
 	out := []Event{ActivityRecorded(c)}
 	if dna {
 		out = append(out, PatientDidNotAttend{MissedOn: c.OccurredOn, Kind: c.Kind, First: first, Discharged: c.Discharged})
@@ -82,7 +82,7 @@ func decideNullify(s State, c RecordActivity, out []Event, running *Period, dna,
 // start [RR25]; a 10 as the first activity of the referral's own period continues it.
 func decideStart(s State, c RecordActivity, out []Event, running *Period) ([]Event, error) {
 	if running != nil {
-		if c.RTTStatus == "10" && running.ActivityCount == 0 {
+		if c.RTTStatus == "10" && !running.HasActivity {
 			return out, nil
 		}
 		if c.RTTStatus == "12" {

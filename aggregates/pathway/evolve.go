@@ -74,14 +74,14 @@ func apply(s State, r Recorded, owned, record bool) State {
 		if e.OccurredOn.After(s.LastActivityOn) {
 			s.LastActivityOn = e.OccurredOn
 		}
-		if p := s.Running(); p != nil {
+		if p := s.Running(); p != nil && !p.HasActivity {
 			s.Periods = cl(owned, s.Periods)
-			s.Current().ActivityCount++
+			s.Current().HasActivity = true
 		}
 	case ClockStarted:
 		// Always decided from an activity, which is the new period's first.
 		s.Periods = append(cl(owned, s.Periods), Period{StartedOn: e.StartedOn, OriginalStartOn: e.StartedOn,
-			StartStatus: e.Status, StartEventID: id, ActivityCount: 1})
+			StartStatus: e.Status, StartEventID: id, HasActivity: true})
 	case ClockStopped:
 		s.Periods = cl(owned, s.Periods)
 		p := s.Current()

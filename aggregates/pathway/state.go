@@ -36,7 +36,11 @@ type Period struct {
 	Admitted        bool
 	Nullified       bool
 	TransferredOut  bool
-	ActivityCount   int
+	// HasActivity: an activity has been recorded in the period. Only the first
+	// matters (it is the one that can nullify the period, and a 10 as the
+	// referral period's first continues it), so later activities change nothing
+	// and cost no copy of the periods.
+	HasActivity bool
 }
 
 // Running reports whether the clock still runs.

@@ -30,7 +30,7 @@ import (
 const Name = "pathways"
 
 // snapshotVersion changes with the snapshot encoding or the meaning of Apply.
-const snapshotVersion = 3
+const snapshotVersion = 4
 
 // StreamPrefix starts every pathway stream name; other streams are not read here.
 const StreamPrefix = "pathway-"

@@ -52,7 +52,7 @@ import (
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
-const packFormat = 1
+const packFormat = 2
 
 var errPacked = errors.New("pathways: packed state")
 
@@ -119,6 +119,7 @@ const (
 	pdAdmitted
 	pdNullified
 	pdTransferredOut
+	pdHasActivity
 )
 
 const (
@@ -141,7 +142,7 @@ const (
 // Smallest encodings of one element, so that a damaged count is refused before it
 // sizes an allocation.
 const (
-	minPeriod      = 10
+	minPeriod      = 9
 	minEntry       = 9
 	minUnavailable = 3
 	minDNA         = 5
@@ -192,13 +193,12 @@ func appendPacked(buf []byte, s *pathway.State) []byte {
 	for i := range s.Periods {
 		pd := &s.Periods[i]
 		p.uvarint(bits(pd.Stopped, pdStopped) | bits(pd.Admitted, pdAdmitted) |
-			bits(pd.Nullified, pdNullified) | bits(pd.TransferredOut, pdTransferredOut))
+			bits(pd.Nullified, pdNullified) | bits(pd.TransferredOut, pdTransferredOut) | bits(pd.HasActivity, pdHasActivity))
 		p.date(pd.OriginalStartOn)
 		p.date(pd.StartedOn)
 		p.str(pd.StartStatus)
 		p.str(pd.StartEventID)
 		p.strs(pd.CorrectionIDs)
-		p.varint(int64(pd.ActivityCount))
 		p.date(pd.StoppedOn)
 		p.str(pd.StopStatus)
 		p.str(pd.StopEventID)
@@ -467,15 +467,15 @@ func unpack(b []byte) (pathway.State, error) {
 	s.Periods = makeSlice[pathway.Period](&d, minPeriod)
 	for i := range s.Periods {
 		pd := &s.Periods[i]
-		f := d.flags(pdStopped | pdAdmitted | pdNullified | pdTransferredOut)
+		f := d.flags(pdStopped | pdAdmitted | pdNullified | pdTransferredOut | pdHasActivity)
 		pd.Stopped, pd.Admitted = f&pdStopped != 0, f&pdAdmitted != 0
 		pd.Nullified, pd.TransferredOut = f&pdNullified != 0, f&pdTransferredOut != 0
+		pd.HasActivity = f&pdHasActivity != 0
 		pd.OriginalStartOn = d.date()
 		pd.StartedOn = d.date()
 		pd.StartStatus = d.str()
 		pd.StartEventID = d.str()
 		pd.CorrectionIDs = d.strs()
-		pd.ActivityCount = d.int()
 		pd.StoppedOn = d.date()
 		pd.StopStatus = d.str()
 		pd.StopEventID = d.str()

@@ -137,7 +137,7 @@ func TestPackEdgeCases(t *testing.T) {
 			StartEventID:  "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
 			CorrectionIDs: []string{"6ba7b811-9dad-11d1-80b4-00c04fd430c8", "correction-2"},
 			Stopped:       true, StoppedOn: d("2025-03-01"), StopStatus: "30", StopEventID: "6ba7b812-9dad-11d1-80b4-00c04fd430c8",
-			Admitted: true, ActivityCount: 4,
+			Admitted: true, HasActivity: true,
 		}, {
 			StartedOn: d("2025-04-01"), OriginalStartOn: d("2025-04-01"), StartStatus: "11", StartEventID: "ev-7",
 			Nullified: true, TransferredOut: true, StoppedOn: d("2025-04-02"), StopStatus: "21", StopEventID: "ev-8",
@@ -214,8 +214,8 @@ func TestPackEdgeCases(t *testing.T) {
 		"extreme numbers and dates": func() pathway.State {
 			far, early := rtt.Date{}.AddDays(math.MaxInt32), rtt.Date{}.AddDays(math.MinInt32)
 			return pathway.State{Version: math.MinInt64, ReceivedOn: far, LastActivityOn: early, Patient: pathway.Patient{BirthDate: &early},
-				Periods: []pathway.Period{{StartedOn: early, OriginalStartOn: far, StoppedOn: rtt.Date{}.AddDays(-1), ActivityCount: math.MinInt},
-					{ActivityCount: math.MaxInt}},
+				Periods: []pathway.Period{{StartedOn: early, OriginalStartOn: far, StoppedOn: rtt.Date{}.AddDays(-1), HasActivity: true},
+					{}},
 				Entries: []pathway.Entry{{ExpectedMinutes: math.MinInt, DecidedOn: far}},
 				Offers:  []pathway.Offer{{Period: math.MaxInt}},
 				Validations: []pathway.Validation{{RecordedAt: time.Unix(math.MaxInt64/2, 1).UTC()},
@@ -282,7 +282,7 @@ func TestPackCoversEveryField(t *testing.T) {
 		".Periods[].StartedOn", ".Periods[].OriginalStartOn", ".Periods[].StartStatus", ".Periods[].StartEventID",
 		".Periods[].CorrectionIDs[]", ".Periods[].Stopped", ".Periods[].StoppedOn", ".Periods[].StopStatus",
 		".Periods[].StopEventID", ".Periods[].Admitted", ".Periods[].Nullified", ".Periods[].TransferredOut",
-		".Periods[].ActivityCount",
+		".Periods[].HasActivity",
 		".Entries[].DecidedOn", ".Entries[].ListType", ".Entries[].Priority", ".Entries[].PriorityFrom",
 		".Entries[].ProcedureCode", ".Entries[].ExpectedMinutes", ".Entries[].Open", ".Entries[].ClosedOn", ".Entries[].EventIDs[]",
 		".Offers[].OfferMade.OfferID", ".Offers[].OfferMade.OfferedOn", ".Offers[].OfferMade.AppointmentOn",
@@ -498,7 +498,7 @@ func TestPackRoundTripsAnyState(t *testing.T) {
 				s.Periods[i] = pathway.Period{StartedOn: date("p.start"), OriginalStartOn: date("p.orig"), StartStatus: str("p.ss"),
 					StartEventID: str("p.sid"), CorrectionIDs: strs("p.corr"), Stopped: mk("p.stopped"), StoppedOn: date("p.stop"),
 					StopStatus: str("p.st"), StopEventID: str("p.stid"), Admitted: mk("p.adm"), Nullified: mk("p.null"),
-					TransferredOut: mk("p.out"), ActivityCount: n("p.n")}
+					TransferredOut: mk("p.out"), HasActivity: mk("p.act")}
 			}
 		}
 		if k := slice("entries"); k >= 0 {

@@ -16,7 +16,7 @@ import (
 // each cold one as its return records, and the code tables those refer to. Layout
 // (varints as encoding/binary; str is a uvarint length and the bytes):
 //
-//	magic "PWRM0003" | uvarint specs | str… | uvarint statuses | str…
+//	magic "PWRM0004" | uvarint specs | str… | uvarint statuses | str…
 //	| uvarint whole | per pathway: str id | str packed state
 //	| uvarint cold by UUID | per pathway: 16 bytes | cold body
 //	| uvarint cold by name | per pathway: str id | cold body
@@ -26,7 +26,7 @@ import (
 // specialty | byte status | byte flags | uvarint earlier DTAs | per DTA: varint
 // from, until. The payload ends after the last pathway;
 // anything more is damage.
-const snapMagic = "PWRM0003"
+const snapMagic = "PWRM0004"
 
 var errSnapshot = errors.New("pathways: snapshot")
 
