@@ -60,13 +60,7 @@ func TestPoisonEventInABatchStopsTheRunnerOnIt(t *testing.T) {
 	bad := &batchCounter{counter: newCounter("bad")}
 	bad.poison = 120
 	r, _ := start(t, s, "", Options{BatchSize: 50}, newCounter("good"), bad)
-	select {
-	case <-r.Done():
-	case <-time.After(30 * time.Second):
-		t.Fatal("runner did not stop")
-	}
-	var aerr *ApplyError
-	require.ErrorAs(t, r.Err(), &aerr)
+	aerr := stoppedOn(t, r)
 	require.Equal(t, "bad", aerr.Projection)
 	require.Equal(t, uint64(120), aerr.Position)
 	require.Equal(t, uint64(119), bad.state().Last, "the events before the poison one are in, it is not")
@@ -106,4 +100,17 @@ func TestFeedStopsAtUpToAndSkipsWhatASlotHolds(t *testing.T) {
 	require.Equal(t, uint64(5), ahead.state().Events)
 	require.Equal(t, uint64(5), behind.state().Events)
 	require.Equal(t, uint64(5), ahead.applyCalls(), "positions 1-3 were not given again")
+}
+
+// stoppedOn waits for r to stop on a refused event and returns the refusal.
+func stoppedOn(t *testing.T, r *Runner) *ApplyError {
+	t.Helper()
+	select {
+	case <-r.Done():
+	case <-time.After(30 * time.Second):
+		t.Fatal("runner did not stop")
+	}
+	var aerr *ApplyError
+	require.ErrorAs(t, r.Err(), &aerr)
+	return aerr
 }

@@ -79,6 +79,11 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 		}
 	}
 	st = st.done(start)
+	// Cancelled after the read-ahead had already reached the end of the log: the
+	// state is whole, but whoever cancelled asked for nothing more to be written.
+	if err := ctx.Err(); err != nil {
+		return st, err
+	}
 	if snapDir == "" {
 		return st, nil
 	}

@@ -158,13 +158,7 @@ func TestPoisonEventStopsTheRunner(t *testing.T) {
 	good, bad := newCounter("good"), newCounter("bad")
 	bad.poison = 120
 	r, lb := start(t, s, dir, Options{BatchSize: 50}, good, bad)
-	select {
-	case <-r.Done():
-	case <-time.After(30 * time.Second):
-		t.Fatal("runner did not stop")
-	}
-	var aerr *ApplyError
-	require.ErrorAs(t, r.Err(), &aerr)
+	aerr := stoppedOn(t, r)
 	require.Equal(t, "bad", aerr.Projection)
 	require.Equal(t, uint64(120), aerr.Position)
 	require.NotEmpty(t, aerr.EventID)
