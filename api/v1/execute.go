@@ -71,17 +71,16 @@ func (d *Deps) load(ctx context.Context, id string, asOf *time.Time) (pathway.St
 	}
 	h := make([]pathway.Recorded, 0, len(evs))
 	kept := evs[:0:0]
-	for _, e := range evs {
-		if asOf != nil && e.RecordedAt.After(*asOf) {
+	for i := range evs {
+		if asOf != nil && evs[i].RecordedAt.After(*asOf) {
 			continue
 		}
-		ev, err := pathway.Decode(e.Type, e.SchemaVersion, e.Data)
+		r, err := pathways.Recorded(&evs[i])
 		if err != nil {
 			return pathway.State{}, nil, err
 		}
-		h = append(h, pathway.Recorded{Event: ev, EventID: e.EventID, StreamVersion: e.StreamVersion,
-			RecordedAt: e.RecordedAt, Actor: pathway.Actor{User: e.Actor.User, Role: e.Actor.Role}})
-		kept = append(kept, e)
+		h = append(h, r)
+		kept = append(kept, evs[i])
 	}
 	if len(h) == 0 {
 		return pathway.State{}, nil, api.NotFound("pathway")

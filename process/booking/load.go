@@ -6,6 +6,7 @@ import (
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
 	"github.com/pathway-ledger/ledger/aggregates/session"
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/projections/pathways"
 )
 
 // LoadPathway reads and folds a pathway stream; ErrStreamNotFound when it has none.
@@ -15,13 +16,12 @@ func LoadPathway(ctx context.Context, r eventstore.Reader, stream string) (pathw
 		return pathway.State{}, err
 	}
 	h := make([]pathway.Recorded, 0, len(evs))
-	for _, e := range evs {
-		ev, err := pathway.Decode(e.Type, e.SchemaVersion, e.Data)
+	for i := range evs {
+		r, err := pathways.Recorded(&evs[i])
 		if err != nil {
 			return pathway.State{}, err
 		}
-		h = append(h, pathway.Recorded{Event: ev, EventID: e.EventID, StreamVersion: e.StreamVersion,
-			RecordedAt: e.RecordedAt, Actor: pathway.Actor{User: e.Actor.User, Role: e.Actor.Role}})
+		h = append(h, r)
 	}
 	return pathway.Fold(h), nil
 }

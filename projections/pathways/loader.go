@@ -57,14 +57,24 @@ func storeLoader(r eventstore.Reader, keep func(*eventstore.Event) bool) Loader 
 			if ev.Position >= before || (keep != nil && !keep(ev)) {
 				continue
 			}
-			e, err := pathway.Decode(ev.Type, ev.SchemaVersion, ev.Data)
+			r, err := Recorded(ev)
 			if err != nil {
 				return nil, fmt.Errorf("pathways: re-read pathway %s: event %s: %w", id, ev.EventID, err)
 			}
-			out = append(out, recorded(ev, e))
+			out = append(out, r)
 		}
 		return out, nil
 	}
+}
+
+// Recorded is a pathway stream's event as the aggregate folds it: the payload
+// decoded, with the envelope's id, version, time and actor.
+func Recorded(ev *eventstore.Event) (pathway.Recorded, error) {
+	e, err := pathway.Decode(ev.Type, ev.SchemaVersion, ev.Data)
+	if err != nil {
+		return pathway.Recorded{}, err
+	}
+	return recorded(ev, e), nil
 }
 
 func recorded(ev *eventstore.Event, e pathway.Event) pathway.Recorded {
