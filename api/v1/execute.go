@@ -134,24 +134,14 @@ func (d *Deps) execute(c echo.Context, id string, create bool, cmd pathway.Comma
 		if err != nil {
 			return err
 		}
-		data := make([]eventstore.EventData, len(evs))
-		for i, e := range evs {
-			typ, raw, err := pathway.Encode(e)
-			if err != nil {
-				return err
-			}
-			data[i] = eventstore.EventData{Type: typ, SchemaVersion: pathway.SchemaVersion, OccurredOn: e.On().String(),
-				Actor: api.ActorFrom(c), CorrelationID: api.RequestID(c), Reason: reason, Data: raw}
-		}
-		idem.Stamp(data)
-		res, err := d.Store.Append(ctx, stream(id), version, data...)
-		if errors.Is(err, eventstore.ErrWrongExpectedVersion) && create {
-			return api.Duplicate("a pathway with this id exists")
-		}
+		data, err := envelopes(c, evs, pathway.Encode, pathway.SchemaVersion, reason, idem)
 		if err != nil {
 			return err
 		}
-		api.Appended(c, stream(id), len(data), res)
+		res, err := d.appendEnvelopes(c, stream(id), version, create, "a pathway with this id exists", data)
+		if err != nil {
+			return err
+		}
 		for i, e := range evs {
 			s = pathway.Evolve(s, pathway.Recorded{Event: e, EventID: data[i].EventID,
 				StreamVersion: res.Version - uint64(len(evs)-1-i), Actor: pathway.Actor(api.ActorFrom(c))})

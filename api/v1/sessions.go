@@ -139,29 +139,14 @@ func (d *Deps) executeSession(c echo.Context, id string, create bool, build func
 				return err
 			}
 		}
-		data := make([]eventstore.EventData, len(evs))
-		for i, e := range evs {
-			typ, raw, err := session.Encode(e)
-			if err != nil {
-				return err
-			}
-			data[i] = eventstore.EventData{Type: typ, SchemaVersion: session.SchemaVersion, OccurredOn: e.On().String(),
-				Actor: api.ActorFrom(c), CorrelationID: api.RequestID(c), Reason: reason, Data: raw}
-		}
-		idem.Stamp(data)
-		for i := range data {
-			if data[i].EventID == "" {
-				data[i].EventID = uuid.Must(uuid.NewV7()).String()
-			}
-		}
-		res, err := d.Store.Append(ctx, sessionStream(id), version, data...)
-		if errors.Is(err, eventstore.ErrWrongExpectedVersion) && create {
-			return api.Duplicate("a session with this id exists")
-		}
+		data, err := envelopes(c, evs, session.Encode, session.SchemaVersion, reason, idem)
 		if err != nil {
 			return err
 		}
-		api.Appended(c, sessionStream(id), len(data), res)
+		res, err := d.appendEnvelopes(c, sessionStream(id), version, create, "a session with this id exists", data)
+		if err != nil {
+			return err
+		}
 		ch = sessionChange{before: s, after: s, events: evs}
 		for i, e := range evs {
 			ch.after = session.Evolve(ch.after, e)
