@@ -114,3 +114,29 @@ func stoppedOn(t *testing.T, r *Runner) *ApplyError {
 	require.ErrorAs(t, r.Err(), &aerr)
 	return aerr
 }
+
+// The feed is the runner's whole per-event cost: it allocates nothing, for
+// projections that take events one at a time or in batches.
+func TestFeedAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates on its own account")
+	}
+	evs := make([]eventstore.Event, 512)
+	for i := range evs {
+		evs[i] = eventstore.Event{Position: uint64(i + 1), EventID: "e", Stream: "s", Type: "T"}
+	}
+	one, many := &rawProjection{name: "one"}, &batchRaw{rawProjection{name: "many"}}
+	slots := newSlots([]Projection{one, many})
+	allocs := testing.AllocsPerRun(50, func() {
+		slots[0].cursor, slots[1].cursor = 0, 100
+		if n, err := feed(slots, evs, 400); err != nil || n != 400 {
+			t.Fatal(n, err)
+		}
+	})
+	require.Zero(t, allocs)
+	require.Equal(t, uint64(400), slots[1].cursor)
+}
+
+type batchRaw struct{ rawProjection }
+
+func (p *batchRaw) ApplyBatch(evs []eventstore.Event) (int, error) { return len(evs), nil }
