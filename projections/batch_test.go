@@ -140,3 +140,28 @@ func TestFeedAllocatesNothing(t *testing.T) {
 type batchRaw struct{ rawProjection }
 
 func (p *batchRaw) ApplyBatch(evs []eventstore.Event) (int, error) { return len(evs), nil }
+
+// settling counts the Settle calls a projection gets.
+type settling struct {
+	*counter
+	settles atomic.Int64
+}
+
+func (s *settling) Settle() { s.settles.Add(1) }
+
+func TestRunnerAndReplaySettleProjectionsOnceCaughtUp(t *testing.T) {
+	s := memstore.New()
+	fill(t, s, 300, 3)
+	p := &settling{counter: newCounter("settling")}
+	st, err := Replay(context.Background(), s, t.TempDir(), nil, p)
+	require.NoError(t, err)
+	require.Equal(t, uint64(300), st.Events)
+	require.Equal(t, int64(1), p.settles.Load(), "replay settles before it writes snapshots")
+
+	live := &settling{counter: newCounter("live")}
+	r, _ := start(t, s, "", Options{BatchSize: 64}, live)
+	require.NoError(t, r.Ready(testCtx(t)))
+	require.GreaterOrEqual(t, live.settles.Load(), int64(1), "the runner settles once it has caught up")
+	require.Equal(t, uint64(300), live.state().Events)
+	require.NoError(t, r.Close())
+}

@@ -68,6 +68,9 @@ func (r *Runner) catchUp(ctx context.Context) error {
 			return err
 		}
 		if len(evs) == 0 {
+			for _, s := range r.active {
+				s.settle()
+			}
 			r.noteHead(r.pos)
 			r.caughtUp.Store(true)
 			r.retry = r.opts.RetryMin

@@ -60,6 +60,14 @@ type BatchApplier interface {
 	ApplyBatch(evs []eventstore.Event) (int, error)
 }
 
+// Settler is a Projection that may hold more in memory while it folds the log in
+// pages than once it follows the log's tail. The runner calls Settle each time it
+// has caught up with the log (at start, after a rebuild), and Replay before it
+// writes snapshots, on the goroutine that applies events.
+type Settler interface {
+	Settle()
+}
+
 // HeadReader is implemented by stores that report the position of the last event
 // cheaply (the embedded engine and the in-memory test store do). With it the runner
 // measures its lag against the real head; without it, "caught up" means the last

@@ -228,6 +228,9 @@ func (r *Runner) join(ctx context.Context, slots []*slot) error {
 	for _, s := range slots {
 		s.rebuilding.Store(false)
 	}
+	for _, s := range slots {
+		s.settle()
+	}
 	r.active = append(r.active, slots...)
 	r.publish()
 	r.commits.Wait()

@@ -84,6 +84,9 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 	if err := ctx.Err(); err != nil {
 		return st, err
 	}
+	for _, s := range slots {
+		s.settle()
+	}
 	if snapDir == "" {
 		return st, nil
 	}

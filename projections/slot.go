@@ -98,6 +98,13 @@ func (s *slot) reset() {
 
 func (s *slot) publish() { s.applied.Store(s.cursor) }
 
+// settle tells the projection it has caught up with the log, when it cares.
+func (s *slot) settle() {
+	if x, ok := s.p.(Settler); ok {
+		x.Settle()
+	}
+}
+
 func (s *slot) header() snapHeader {
 	return snapHeader{Name: s.name, Version: s.p.SnapshotVersion(), Checkpoint: s.cursor, EventID: s.lastID, EventHash: s.lastHash}
 }

@@ -46,5 +46,6 @@ func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent
 			return nil, fmt.Errorf("pathways: event %s (%s) at position %d: %w", ev.EventID, ev.Type, ev.Position, err)
 		}
 	}
+	m.Settle()
 	return m, nil
 }

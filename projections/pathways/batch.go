@@ -38,6 +38,11 @@ func (m *ReadModel) ApplyBatch(evs []eventstore.Event) (int, error) {
 	}
 	out := m.batch[:len(evs)]
 	defer clear(out)
+	if len(evs) > batchInline {
+		m.mu.Lock()
+		m.catchingUp = true
+		m.mu.Unlock()
+	}
 	if len(evs) <= batchInline {
 		for i := range evs {
 			out[i] = decodeOne(&evs[i])
@@ -82,6 +87,16 @@ func decodeOne(ev *eventstore.Event) decoded {
 }
 
 var errNoID = errors.New("pathways: pathway stream without an id")
+
+// Settle implements projections.Settler: once the model follows the log's tail, the
+// recent list goes back to recentCap, the pathways touched longest ago packed or
+// turned into their return records.
+func (m *ReadModel) Settle() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.catchingUp = false
+	m.evict()
+}
 
 // foldRun folds evs[from:] (decoded in out) under one hold of the write lock, and
 // returns how many events of evs, from the first, are applied.

@@ -41,12 +41,14 @@ type ReadModel struct {
 	load Loader
 	// byID holds the pathways kept whole.
 	byID map[string]*rec
-	// recent lists the decoded ones; recentCap bounds it (a field for tests).
-	recent    recent
-	recentCap int
-	cold      coldStore
-	codes     codes
-	ptl       ptlIndex
+	// recent lists the decoded ones; recentCap bounds it (a field for tests), times
+	// catchUpFactor while catchingUp.
+	recent     recent
+	recentCap  int
+	catchingUp bool
+	cold       coldStore
+	codes      codes
+	ptl        ptlIndex
 	// dups maps NHS number and specialty to the listed pathways of that patient
 	// in that specialty.
 	dups   map[dupKey][]*rec
@@ -150,6 +152,7 @@ func (m *ReadModel) resetLocked() {
 	m.intern = map[string]string{}
 	m.lastActor = pathway.Actor{}
 	m.spare = nil
+	m.catchingUp = false
 	m.bySpecialty = nil
 	m.ptlBySpecialty = nil
 	m.exists = 0
@@ -270,7 +273,11 @@ func (m *ReadModel) stateOf(p *rec) (pathway.State, error) {
 // evict lets the least recently touched pathways go once the recent list is full:
 // packed when something live depends on them, else down to their return records.
 func (m *ReadModel) evict() {
-	for m.recent.n > m.recentCap {
+	limit := m.recentCap
+	if m.catchingUp {
+		limit *= catchUpFactor
+	}
+	for m.recent.n > limit {
 		p := m.recent.tail
 		m.recent.unlink(p)
 		if p.live {

@@ -6,6 +6,15 @@ package pathways
 // event from unpacking a state or re-reading a stream, at a few MB.
 const recentCap = 4096
 
+// catchUpFactor widens the recent list while the model folds the log in pages (a
+// replay, a catch-up, a rebuild, an as-of build): in a live log's date order a
+// pathway's events are weeks apart, and at a trust's size a list of recentCap
+// evicts most pathways between two of their events, so that 40% of the fold went
+// into unpacking and packing states again and some finished pathways were re-read
+// from the store. Eight times the list costs ~60 MB more while catching up, and
+// Settle gives it back once the model follows the log's tail.
+const catchUpFactor = 8
+
 // recent is the list of decoded pathways, most recently touched first, linked
 // through the recs themselves so that touching one allocates nothing.
 type recent struct {
