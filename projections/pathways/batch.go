@@ -38,16 +38,11 @@ func (m *ReadModel) ApplyBatch(evs []eventstore.Event) (int, error) {
 	}
 	out := m.batch[:len(evs)]
 	defer clear(out)
-	if len(evs) > batchInline {
-		m.mu.Lock()
-		m.catchingUp = true
-		m.mu.Unlock()
-	}
 	if len(evs) <= batchInline {
 		for i := range evs {
 			out[i] = decodeOne(&evs[i])
 		}
-		return m.foldRun(evs, out, 0)
+		return m.foldRun(evs, out, 0, false)
 	}
 	runs := (len(evs) + batchRun - 1) / batchRun
 	ready := make(chan int, runs)
@@ -67,7 +62,7 @@ func (m *ReadModel) ApplyBatch(evs []eventstore.Event) (int, error) {
 	for r := range runs {
 		<-ready
 		hi := min((r+1)*batchRun, len(evs))
-		if n, err := m.foldRun(evs[:hi], out, r*batchRun); err != nil {
+		if n, err := m.foldRun(evs[:hi], out, r*batchRun, true); err != nil {
 			return n, err
 		}
 	}
@@ -99,10 +94,17 @@ func (m *ReadModel) Settle() {
 }
 
 // foldRun folds evs[from:] (decoded in out) under one hold of the write lock, and
-// returns how many events of evs, from the first, are applied.
-func (m *ReadModel) foldRun(evs []eventstore.Event, out []decoded, from int) (int, error) {
+// returns how many events of evs, from the first, are applied. A run of a page
+// (catchUp) that met too many pathways no longer decoded widens the recent list.
+func (m *ReadModel) foldRun(evs []eventstore.Event, out []decoded, from int, catchUp bool) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.misses = 0
+	defer func() {
+		if catchUp && m.misses*missShare > len(evs)-from {
+			m.catchingUp = true
+		}
+	}()
 	for i := from; i < len(evs); i++ {
 		d := &out[i]
 		if d.err != nil {

@@ -7,40 +7,74 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/eventstore"
 )
 
-// A long batch (a replay or catch-up page) lets the recent list grow to eight times
-// its size; Settle brings it back, packing what stays live and turning finished
-// pathways into their return records; short batches and single events never widen it.
-func TestLongBatchesWidenTheRecentListUntilSettled(t *testing.T) {
+func referNumbered(f *feed, i int) {
+	id := fmt.Sprintf("P-%03d", i)
+	f.do(id, pathway.Refer{PathwayID: id, Patient: pathway.Patient{NHSNumber: "9990000018"}, SpecialtyCode: "110",
+		ReceivedOn: d("2025-01-06")})
+}
+
+func followUp(f *feed, i, k int) {
+	f.do(fmt.Sprintf("P-%03d", i), pathway.RecordActivity{OccurredOn: d("2025-02-03").AddDays(k), Kind: "outpatient_follow_up", RTTStatus: "20"})
+}
+
+func applyPages(t *testing.T, m *ReadModel, evs []eventstore.Event, page int) {
+	t.Helper()
+	for i := 0; i < len(evs); i += page {
+		n, err := m.ApplyBatch(evs[i:min(i+page, len(evs))])
+		require.NoError(t, err)
+		require.Equal(t, min(page, len(evs)-i), n)
+	}
+}
+
+// In a log's date order (every pathway referred, then every pathway followed up)
+// a page that keeps meeting pathways no longer decoded widens the recent list to
+// eight times its size; Settle brings it back. The live tail's short batches and
+// single events never widen it.
+func TestPagesThatMissWidenTheRecentListUntilSettled(t *testing.T) {
 	f := newFeed(t)
 	for i := range 300 {
-		f.do(fmt.Sprintf("P-%03d", i), pathway.Refer{PathwayID: fmt.Sprintf("P-%03d", i),
-			Patient: pathway.Patient{NHSNumber: "9990000018"}, SpecialtyCode: "110", ReceivedOn: d("2025-01-06")})
+		referNumbered(f, i)
 	}
-	require.Len(t, f.log, 300)
+	for k := range 3 {
+		for i := range 300 {
+			followUp(f, i, k)
+		}
+	}
+	require.Len(t, f.log, 1200)
 
 	short := New(WithLoader(f.load), WithRecent(4))
-	for i := 0; i < len(f.log); i += batchInline {
-		_, err := short.ApplyBatch(f.log[i:min(i+batchInline, len(f.log))])
-		require.NoError(t, err)
-	}
+	applyPages(t, short, f.log, batchInline)
 	require.Equal(t, 4, short.recent.n, "batches of the live tail's size keep the list at its size")
 
 	long := New(WithLoader(f.load), WithRecent(4))
-	n, err := long.ApplyBatch(f.log)
-	require.NoError(t, err)
-	require.Equal(t, 300, n)
-	require.Equal(t, 4*catchUpFactor, long.recent.n, "a catch-up page widens it")
+	applyPages(t, long, f.log, 600)
+	require.True(t, long.catchingUp)
+	require.Equal(t, 4*catchUpFactor, long.recent.n, "pages that miss widen it")
 	long.Settle()
 	require.Equal(t, 4, long.recent.n)
 	require.False(t, long.catchingUp)
 	require.Equal(t, short.OpenPathways(), long.OpenPathways())
 	require.Equal(t, 300, long.OpenPathways())
 
-	// A single event after settling keeps the list at its size.
-	f.do("P-300", pathway.Refer{PathwayID: "P-300", Patient: pathway.Patient{NHSNumber: "9990000026"},
-		SpecialtyCode: "110", ReceivedOn: d("2025-01-07")})
+	referNumbered(f, 300)
 	require.NoError(t, long.Apply(f.log[len(f.log)-1]))
-	require.Equal(t, 4, long.recent.n)
+	require.Equal(t, 4, long.recent.n, "an event after settling keeps the list at its size")
+}
+
+// In pathway order (each pathway's history together, as an import appends it) a
+// page meets no packed state and the list stays at its size.
+func TestPagesInPathwayOrderKeepTheRecentList(t *testing.T) {
+	f := newFeed(t)
+	for i := range 300 {
+		referNumbered(f, i)
+		followUp(f, i, 0)
+		followUp(f, i, 1)
+	}
+	m := New(WithLoader(f.load), WithRecent(4))
+	applyPages(t, m, f.log, 900)
+	require.False(t, m.catchingUp)
+	require.Equal(t, 4, m.recent.n)
 }

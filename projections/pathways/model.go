@@ -46,9 +46,12 @@ type ReadModel struct {
 	recent     recent
 	recentCap  int
 	catchingUp bool
-	cold       coldStore
-	codes      codes
-	ptl        ptlIndex
+	// misses counts events that met a pathway no longer decoded (unpacked or
+	// re-read): what tells a batch that the list is too short for the log's order.
+	misses int
+	cold   coldStore
+	codes  codes
+	ptl    ptlIndex
 	// dups maps NHS number and specialty to the listed pathways of that patient
 	// in that specialty.
 	dups   map[dupKey][]*rec
@@ -193,6 +196,9 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	refold := false
 	switch {
 	case p != nil:
+		if p.state == nil {
+			m.misses++
+		}
 		if s, err = m.stateOf(p); err != nil {
 			return err
 		}
@@ -200,6 +206,7 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 		// A stream's first event: the log holds nothing earlier to re-read.
 		s = pathway.New()
 	default:
+		m.misses++
 		refold = true
 	}
 	var next pathway.State

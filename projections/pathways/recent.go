@@ -7,13 +7,20 @@ package pathways
 const recentCap = 4096
 
 // catchUpFactor widens the recent list while the model folds the log in pages (a
-// replay, a catch-up, a rebuild, an as-of build): in a live log's date order a
-// pathway's events are weeks apart, and at a trust's size a list of recentCap
-// evicts most pathways between two of their events, so that 40% of the fold went
-// into unpacking and packing states again and some finished pathways were re-read
-// from the store. Eight times the list costs ~60 MB more while catching up, and
-// Settle gives it back once the model follows the log's tail.
+// replay, a catch-up, a rebuild, an as-of build) and the list proves too short: in
+// a live log's date order a pathway's events are weeks apart, and at a trust's size
+// a list of recentCap evicts most pathways between two of their events, so that 40%
+// of the fold went into unpacking and packing states again and some finished
+// pathways were re-read from the store. Eight times the list costs ~60 MB more
+// while catching up, and Settle gives it back once the model follows the log's
+// tail. A log in pathway order (a migrated history: each pathway appended whole)
+// meets few packed states and is left at recentCap, where it runs faster: evicting
+// a state long after its pathway's last event finds it out of the processor's caches.
 const catchUpFactor = 8
+
+// missShare: a run of a page widens the list when more than one event in missShare
+// met a pathway no longer decoded.
+const missShare = 16
 
 // recent is the list of decoded pathways, most recently touched first, linked
 // through the recs themselves so that touching one allocates nothing.
