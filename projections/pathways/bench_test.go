@@ -92,44 +92,43 @@ func BenchmarkBuild100kOpen(b *testing.B) {
 // reading), events per second, on 20,000 generated pathways.
 func BenchmarkRebuild(b *testing.B) {
 	var evs []eventstore.Event
-	log := benchdata.NewLog(20_000)
-	require.NoError(b, log.Each(func(ev eventstore.Event) bool { evs = append(evs, ev); return true }))
-	benchRebuild(b, evs, log.Load, nil)
+	require.NoError(b, benchdata.NewLog(20_000).Each(func(ev eventstore.Event) bool { evs = append(evs, ev); return true }))
+	log := newPagedLog(evs)
+	load, loads := log.loader()
+	benchRebuild(b, log, load, loads)
 }
 
-// benchRebuild folds evs into an empty model, per event with Apply (what the
-// live tail does) and in pages with ApplyBatch (what a replay and a catch-up do,
-// pages the size replay reads), and reports events per second and, given a
-// loader's call count, how often a stream was re-read.
-func benchRebuild(b *testing.B, evs []eventstore.Event, load pathways.Loader, loads *int) {
+// benchRebuild folds the log into an empty model, per event with Apply (what the
+// live tail does) and in pages with ApplyBatch (what a replay and a catch-up do),
+// laying it out in pages the size replay reads as a store would, and reports events
+// per second and how often a stream was re-read.
+func benchRebuild(b *testing.B, log *pagedLog, load pathways.Loader, loads *int) {
+	pg := make([]eventstore.Event, projections.ReplayBatch)
 	for _, mode := range []struct {
 		name string
 		page int
 	}{{"event", 0}, {"page", projections.ReplayBatch}} {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
-				if loads != nil {
-					*loads = 0
-				}
+				*loads = 0
 				m := pathways.New(pathways.WithLoader(load))
-				if mode.page == 0 {
-					for _, ev := range evs {
-						if err := m.Apply(ev); err != nil {
-							b.Fatal(err)
+				for from := 0; from < log.len(); from += len(pg) {
+					evs := log.page(pg, from)
+					if mode.page == 0 {
+						for _, ev := range evs {
+							if err := m.Apply(ev); err != nil {
+								b.Fatal(err)
+							}
 						}
+						continue
 					}
-					continue
-				}
-				for pg := range slices.Chunk(evs, mode.page) {
-					if n, err := m.ApplyBatch(pg); err != nil || n != len(pg) {
+					if n, err := m.ApplyBatch(evs); err != nil || n != len(evs) {
 						b.Fatal(n, err)
 					}
 				}
 			}
-			b.ReportMetric(float64(len(evs))*float64(b.N)/b.Elapsed().Seconds(), "events/s")
-			if loads != nil {
-				b.ReportMetric(float64(*loads)/float64(len(evs)), "re-reads/event") // of the last run
-			}
+			b.ReportMetric(float64(log.len())*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			b.ReportMetric(float64(*loads)/float64(log.len()), "re-reads/event") // of the last run
 		})
 	}
 }
@@ -177,8 +176,11 @@ func BenchmarkSessionSuggestions100k(b *testing.B) {
 func BenchmarkRebuildInterleaved(b *testing.B) {
 	for _, n := range []int{20_000, 100_000} {
 		b.Run(fmt.Sprintf("pathways=%d", n), func(b *testing.B) {
-			evs, load, loads := interleavedLog(b, n)
-			benchRebuild(b, evs, load, loads)
+			evs, _, _ := interleavedLog(b, n)
+			log := newPagedLog(evs)
+			evs = nil
+			load, loads := log.loader()
+			benchRebuild(b, log, load, loads)
 		})
 	}
 }
