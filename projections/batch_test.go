@@ -163,5 +163,13 @@ func TestRunnerAndReplaySettleProjectionsOnceCaughtUp(t *testing.T) {
 	require.NoError(t, r.Ready(testCtx(t)))
 	require.GreaterOrEqual(t, live.settles.Load(), int64(1), "the runner settles once it has caught up")
 	require.Equal(t, uint64(300), live.state().Events)
+	require.Eventually(t, func() bool { return r.Status().Phase == "live" }, 10*time.Second, time.Millisecond)
+	before := live.settles.Load()
+	res, err := s.Append(context.Background(), "pathway-live", eventstore.Any(), evData("Referred", 100_000))
+	require.NoError(t, err)
+	require.NoError(t, r.WaitFor(testCtx(t), res.Position))
+	require.Eventually(t, func() bool { return live.settles.Load() > before }, 10*time.Second, time.Millisecond,
+		"a batch of the live tail is followed by a settle")
+	require.Equal(t, uint64(301), live.state().Events)
 	require.NoError(t, r.Close())
 }

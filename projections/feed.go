@@ -179,6 +179,12 @@ func (r *Runner) live(ctx context.Context) error {
 			if err := r.applyFeed(batch); err != nil {
 				return err
 			}
+			// Following the tail is being caught up: a projection that a burst of
+			// events made hold more (a full batch) gives it back here, not at the
+			// next reconnect.
+			for _, s := range r.active {
+				s.settle()
+			}
 			r.retry = r.opts.RetryMin
 		case req := <-r.ctrl:
 			if err := r.handle(req); err != nil {

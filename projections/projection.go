@@ -62,8 +62,9 @@ type BatchApplier interface {
 
 // Settler is a Projection that may hold more in memory while it folds the log in
 // pages than once it follows the log's tail. The runner calls Settle each time it
-// has caught up with the log (at start, after a rebuild), and Replay before it
-// writes snapshots, on the goroutine that applies events.
+// has caught up with the log (at start, after a rebuild, after each batch of the
+// live tail), and Replay before it writes snapshots, on the goroutine that applies
+// events. It should be cheap when there is nothing to give back.
 type Settler interface {
 	Settle()
 }

@@ -56,8 +56,9 @@ type ReadModel struct {
 	// in that specialty.
 	dups   map[dupKey][]*rec
 	intern map[string]string
-	// bySpecialty holds, per specialty code (an index in codes.specs), the pathways a session of that specialty
-	// may take (running period and open waiting-list entry), for suggestions.
+	// bySpecialty holds, per specialty code (an index in codes.specs), the pathways
+	// a session of that specialty may take (running period and open waiting-list
+	// entry), for suggestions.
 	bySpecialty [][]*rec
 	// ptlBySpecialty orders each specialty code's running periods as ptl does, so a PTL
 	// filtered by specialty (the common booking-team view) scans only that specialty.
