@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
 	"github.com/pathway-ledger/ledger/rtt"
@@ -138,4 +139,39 @@ func TestStepRefusesARetraction(t *testing.T) {
 		return
 	}
 	t.Fatal("Step accepted a retraction it cannot honour without the history")
+}
+
+// StepInPlace changes the state it is given, yet a copy taken before any step (what
+// a read model's reader holds) still reads as it did: every slice is copied before
+// it changes. The stepped state is Fold's.
+func TestPropertyStepInPlaceLeavesEarlierCopies(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		history, _ := genRun(t)
+		s := New()
+		var copies []State
+		var seen []string
+		for _, r := range history {
+			copies = append(copies, s)
+			seen = append(seen, fmt.Sprintf("%+v", s))
+			if !StepInPlace(&s, r) {
+				t.Fatalf("StepInPlace refused %T", r.Event)
+			}
+		}
+		for i := range copies {
+			if got := fmt.Sprintf("%+v", copies[i]); got != seen[i] {
+				t.Fatalf("the copy taken before event %d changed:\nwas %s\nnow %s", i, seen[i], got)
+			}
+		}
+		if got, want := fmt.Sprintf("%+v", s), fmt.Sprintf("%+v", Fold(history).WithoutHistory()); got != want {
+			t.Fatalf("StepInPlace folded\n%s\nFold gave\n%s", got, want)
+		}
+	})
+}
+
+func TestStepInPlaceRefusesARetractionAndLeavesTheState(t *testing.T) {
+	s := New()
+	require.True(t, StepInPlace(&s, Recorded{Event: ReferralReceived{PathwayID: "p"}, EventID: "e1"}))
+	before := fmt.Sprintf("%+v", s)
+	require.False(t, StepInPlace(&s, Recorded{Event: EventRetracted{EventID: "e1", Reason: "entered in error"}, StreamVersion: 1}))
+	require.Equal(t, before, fmt.Sprintf("%+v", s))
 }

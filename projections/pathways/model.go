@@ -192,48 +192,54 @@ func (m *ReadModel) Apply(ev eventstore.Event) error {
 
 func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error {
 	p := m.byID[id]
-	var s pathway.State
-	var err error
-	refold := false
+	// st is the state to step, the model's own: stepped in place, since copying a
+	// state in and out of each step was a tenth of the fold.
+	var st *pathway.State
 	switch {
-	case p != nil:
-		if p.state == nil {
-			m.misses++
-		}
-		if s, err = m.stateOf(p); err != nil {
-			return err
-		}
-	case r.StreamVersion == 0:
+	case p == nil && r.StreamVersion == 0:
 		// A stream's first event: the log holds nothing earlier to re-read.
-		s = pathway.New()
+		st = m.newState()
+		*st = pathway.New()
+	case p == nil:
+		m.misses++
+	case p.state != nil:
+		st = p.state
 	default:
 		m.misses++
-		refold = true
-	}
-	var next pathway.State
-	if !refold {
-		// Step refuses a retraction, which only a re-fold of the history honours.
-		var ok bool
-		next, ok = pathway.Step(s, r)
-		refold = !ok
-	}
-	if refold {
-		if next, err = m.refold(id, pos, r); err != nil {
+		s, err := m.stateOf(p)
+		if err != nil {
 			return err
 		}
+		st = m.newState()
+		*st = s
 	}
-	if p == nil {
+	// StepInPlace refuses a retraction, leaving st as it was: only a re-fold of the
+	// history honours one.
+	refold := st == nil || !pathway.StepInPlace(st, r)
+	if refold {
+		next, err := m.refold(id, pos, r)
+		if err != nil {
+			if st != nil && (p == nil || st != p.state) {
+				m.release(st)
+			}
+			return err
+		}
+		if st == nil {
+			st = m.newState()
+		}
+		*st = next
+	}
+	switch {
+	case p == nil:
 		if refold {
 			m.cold.take(id)
 		}
-		p = &rec{id: strings.Clone(id), state: m.newState()}
+		p = &rec{id: strings.Clone(id)}
 		m.byID[p.id] = p
-	} else if p.state == nil {
-		p.state, p.packed = m.newState(), nil
-	} else {
+	case p.state != nil:
 		m.recent.unlink(p)
 	}
-	*p.state = next
+	p.state, p.packed = st, nil
 	m.recent.pushFront(p)
 	if refold || !indexNeutral(r.Event) {
 		m.reindex(p)
