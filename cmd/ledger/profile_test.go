@@ -27,3 +27,25 @@ func TestLedgerCPUProfileReportsAnUnwritableFile(t *testing.T) {
 	startProfile(&errOut)()
 	require.Contains(t, errOut.String(), "LEDGER_CPUPROFILE")
 }
+
+func TestLedgerMemProfileWritesAnAllocationProfile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mem.prof")
+	t.Setenv("LEDGER_MEMPROFILE", path)
+	var errOut bytes.Buffer
+	stop := startProfile(&errOut)
+	sink = make([]byte, 1<<20) // something to sample
+	stop()
+	require.Empty(t, errOut.String())
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Positive(t, info.Size())
+}
+
+var sink []byte
+
+func TestLedgerMemProfileReportsAnUnwritableFile(t *testing.T) {
+	t.Setenv("LEDGER_MEMPROFILE", filepath.Join(t.TempDir(), "missing", "mem.prof"))
+	var errOut bytes.Buffer
+	startProfile(&errOut)()
+	require.Contains(t, errOut.String(), "LEDGER_MEMPROFILE")
+}
