@@ -78,3 +78,55 @@ func TestReadAheadStopEndsAnUnfinishedRead(t *testing.T) {
 	for range pages {
 	}
 }
+
+// appendingLog is a pagedLog that reads into the caller's pages and counts the
+// pages it had to allocate.
+type appendingLog struct {
+	pagedLog
+	allocated int
+}
+
+func (l *appendingLog) ReadAllAppend(ctx context.Context, after uint64, limit int, dst []eventstore.Event) ([]eventstore.Event, error) {
+	evs, err := l.ReadAll(ctx, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	if cap(dst)-len(dst) < len(evs) {
+		l.allocated++
+	}
+	return append(dst, evs...), nil
+}
+
+func TestReadAheadReadsIntoRecycledPages(t *testing.T) {
+	log := &appendingLog{pagedLog: pagedLog{n: 1000}}
+	pages, stop := eventstore.ReadAhead(context.Background(), log, 0, 10)
+	defer stop()
+	var got []uint64
+	for pg := range pages {
+		require.NoError(t, pg.Err)
+		for _, e := range pg.Events {
+			got = append(got, e.Position)
+		}
+		pg.Recycle()
+	}
+	require.Len(t, got, 1000)
+	for i, p := range got {
+		require.Equal(t, uint64(i+1), p)
+	}
+	// 101 reads (the last one empty); only the pages in flight at once are new.
+	require.LessOrEqual(t, log.allocated, 5, "pages are read into again once recycled")
+}
+
+func TestReadAheadAllocatesEachPageWhenNoneIsRecycled(t *testing.T) {
+	log := &appendingLog{pagedLog: pagedLog{n: 100}}
+	pages, stop := eventstore.ReadAhead(context.Background(), log, 0, 10)
+	defer stop()
+	held := map[*eventstore.Event]bool{}
+	for pg := range pages {
+		if len(pg.Events) > 0 {
+			require.False(t, held[&pg.Events[0]], "a page still held was read into")
+			held[&pg.Events[0]] = true
+		}
+	}
+	require.Len(t, held, 10)
+}

@@ -52,6 +52,20 @@ func (r *Runner) run(ctx context.Context) {
 	}
 }
 
+// readPage reads the next catch-up batch, into the runner's own page when the
+// store can: projections copy what they keep out of an event, never the page.
+func (r *Runner) readPage(ctx context.Context) ([]eventstore.Event, error) {
+	ar, ok := r.store.(eventstore.AppendReader)
+	if !ok {
+		return r.store.ReadAll(ctx, r.pos, r.opts.BatchSize)
+	}
+	evs, err := ar.ReadAllAppend(ctx, r.pos, r.opts.BatchSize, r.page[:0])
+	if err == nil {
+		r.page = evs
+	}
+	return evs, err
+}
+
 func fatal(err error) bool {
 	var aerr *ApplyError
 	return errors.As(err, &aerr) || errors.Is(err, eventstore.ErrClosed)
@@ -63,11 +77,12 @@ func (r *Runner) catchUp(ctx context.Context) error {
 		if err := r.between(ctx); err != nil {
 			return err
 		}
-		evs, err := r.store.ReadAll(ctx, r.pos, r.opts.BatchSize)
+		evs, err := r.readPage(ctx)
 		if err != nil {
 			return err
 		}
 		if len(evs) == 0 {
+			r.page = nil // pins no events while the runner follows the live log
 			for _, s := range r.active {
 				s.settle()
 			}

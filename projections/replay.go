@@ -77,6 +77,8 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 		if progress != nil {
 			progress(st.Position, st.Events)
 		}
+		// Projections copy what they keep out of an event, never the page itself.
+		pg.Recycle()
 	}
 	st = st.done(start)
 	// Cancelled after the read-ahead had already reached the end of the log: the

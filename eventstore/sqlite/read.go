@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/pathway-ledger/ledger/eventstore"
@@ -62,10 +63,11 @@ func (r *reader) lastPosition() (uint64, error) {
 	return uint64(r.last.Int64(0)), nil
 }
 
-// collect steps st to its end and decodes every row.
-func (r *reader) collect(ctx context.Context, st *lite.Stmt, capacity int) ([]eventstore.Event, error) {
+// collect steps st to its end and decodes every row, appended to dst (grown to
+// room for capacity more when it has less).
+func (r *reader) collect(ctx context.Context, st *lite.Stmt, capacity int, dst []eventstore.Event) ([]eventstore.Event, error) {
 	defer st.Reset()
-	out := make([]eventstore.Event, 0, capacity)
+	out := slices.Grow(dst, capacity)
 	for i := 1; ; i++ {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -79,6 +81,7 @@ func (r *reader) collect(ctx context.Context, st *lite.Stmt, capacity int) ([]ev
 		if !row {
 			return out, nil
 		}
+		// Every field of the element is set: a recycled page needs no clearing.
 		out = append(out, eventstore.Event{})
 		if err := r.dec.row(st, &out[len(out)-1]); err != nil {
 			return nil, err
@@ -155,7 +158,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, fromVersion uint6
 			return storageErr("read", err)
 		}
 		var err error
-		if out, err = r.collect(ctx, st, c); err != nil || len(out) > 0 {
+		if out, err = r.collect(ctx, st, c, nil); err != nil || len(out) > 0 {
 			return err
 		}
 		if fromVersion > 0 {
@@ -191,6 +194,11 @@ const splitAt = 2048
 
 // ReadAll implements eventstore.Reader.
 func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventstore.Event, error) {
+	return s.ReadAllAppend(ctx, after, limit, nil)
+}
+
+// ReadAllAppend implements eventstore.AppendReader.
+func (s *Store) ReadAllAppend(ctx context.Context, after uint64, limit int, dst []eventstore.Event) ([]eventstore.Event, error) {
 	var out []eventstore.Event
 	err := s.withReader(ctx, func(r *reader) error {
 		head, err := s.readHead(r)
@@ -207,15 +215,15 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventst
 		}
 		if n >= splitAt && !s.opts.noSplitReads {
 			if r2 := s.idleReader(); r2 != nil {
-				out = make([]eventstore.Event, n)
-				return s.readSplit(ctx, r, r2, after, out)
+				out = slices.Grow(dst, int(n))[:len(dst)+int(n)]
+				return s.readSplit(ctx, r, r2, after, out[len(dst):])
 			}
 		}
 		lim, c := sqlLimit(limit, avail)
 		if err := bindAll(r.all, int64(after), lim); err != nil {
 			return storageErr("read", err)
 		}
-		out, err = r.collect(ctx, r.all, c)
+		out, err = r.collect(ctx, r.all, c, dst)
 		return err
 	})
 	if err != nil {

@@ -44,6 +44,7 @@ func Run(t *testing.T, h Harness) {
 		{"Reopen", testReopen},
 		{"LargeEvents", testLargeEvents},
 		{"ManyStreams", testManyStreams},
+		{"ReadAllAppend", testReadAllAppend},
 		{"MissingStream", testMissingStream},
 		{"BadInput", testBadInput},
 		{"HashChain", testHashChain},

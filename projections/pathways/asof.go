@@ -45,6 +45,7 @@ func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent
 			ev := &evs[n]
 			return nil, fmt.Errorf("pathways: event %s (%s) at position %d: %w", ev.EventID, ev.Type, ev.Position, err)
 		}
+		pg.Recycle()
 	}
 	m.Settle()
 	return m, nil

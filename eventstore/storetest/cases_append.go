@@ -1,0 +1,55 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pathway-ledger/ledger/eventstore"
+)
+
+// testReadAllAppend: an engine that reads into the caller's memory returns what
+// ReadAll returns, after dst's own elements, in dst's memory when it has the room,
+// and overwrites every field of a recycled page (a replay reads into pages it used).
+func testReadAllAppend(t *testing.T, h Harness) {
+	s := open(t, h)
+	ar, ok := s.(eventstore.AppendReader)
+	if !ok {
+		t.Skipf("%T reads no pages into the caller's memory (eventstore.AppendReader): ReadAhead allocates each page", s)
+	}
+	start := headOf(t, s)
+	p := prefix()
+	// Over 4,096 events, so that an engine reading a large page in parts does so.
+	const n, per = 5000, 500
+	for i := 0; i < n/per; i++ {
+		_, err := s.Append(ctx(t), p, eventstore.Any(), evs(per)...)
+		require.NoError(t, err)
+	}
+	want, err := s.ReadAll(ctx(t), start, n)
+	require.NoError(t, err)
+	require.Len(t, want, n)
+
+	kept := []eventstore.Event{{Position: 1, Reason: "mine"}, {Position: 2, Reason: "mine too"}}
+	dst := make([]eventstore.Event, len(kept), len(kept)+n)
+	copy(dst, kept)
+	got, err := ar.ReadAllAppend(ctx(t), start, n, dst)
+	require.NoError(t, err)
+	require.Equal(t, kept, got[:len(kept)], "dst's elements are kept")
+	require.Equal(t, want, got[len(kept):])
+	require.Same(t, &dst[0], &got[0], "dst had the room: no new page")
+
+	stale := make([]eventstore.Event, n)
+	for i := range stale {
+		stale[i] = eventstore.Event{EventID: "stale", Stream: "stale", Type: "Stale", OccurredOn: "1999-01-01",
+			Actor: eventstore.Actor{User: "x", Role: "y"}, CorrelationID: "c", CausationID: "c", Reason: fmt.Sprint(i),
+			Data: []byte(`{"stale":true}`), PrevHash: "p", Hash: "h", SchemaVersion: 9, StreamVersion: 9, Position: 9}
+	}
+	got, err = ar.ReadAllAppend(ctx(t), start, n, stale[:0])
+	require.NoError(t, err)
+	require.Equal(t, want, got, "a recycled page holds nothing of what it held before")
+
+	got, err = ar.ReadAllAppend(ctx(t), start+uint64(n)-10, 0, nil)
+	require.NoError(t, err)
+	require.Equal(t, want[n-10:], got[:10], "limit 0 reads to the head")
+}
