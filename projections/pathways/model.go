@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
 	"github.com/pathway-ledger/ledger/eventstore"
@@ -70,6 +71,8 @@ type ReadModel struct {
 	// batch holds ApplyBatch's decoded events, reused batch after batch.
 	batch     []decoded
 	lastActor pathway.Actor
+	// lastUser and lastRole are the strings lastActor was made from.
+	lastUser, lastRole string
 }
 
 // rec is one pathway kept whole. Exactly one of state and packed is set: state while
@@ -78,7 +81,11 @@ type ReadModel struct {
 // (pathway.Step copies what it changes). Codes are indexes in the model's code
 // tables, to keep each of the hundreds of thousands of recs small.
 type rec struct {
+	// id is the model's key for the rec (byID's too); for an id of up to idInline
+	// bytes (a UUID) its bytes are idBuf, so that finding the rec in byID, which
+	// compares keys, touches the rec's own memory rather than a string elsewhere.
 	id         string
+	idBuf      [idInline]byte
 	state      *pathway.State
 	packed     []byte
 	prev, next *rec
@@ -104,6 +111,23 @@ type rec struct {
 	live      bool
 	guarantee bool
 	listed    bool
+}
+
+// idInline: a canonical UUID, what the API and the generator issue.
+const idInline = 36
+
+// newRec is a rec for id, holding its own copy of the id.
+func newRec(id string) *rec {
+	p := &rec{}
+	if len(id) > idInline || id == "" {
+		p.id = strings.Clone(id)
+		return p
+	}
+	n := copy(p.idBuf[:], id)
+	// The rec never moves and idBuf is never written again: the string stays valid
+	// and keeps the rec alive, as any pointer into it does.
+	p.id = unsafe.String(&p.idBuf[0], n)
+	return p
 }
 
 // dupKey is an NHS number and a specialty code index: NHS numbers are ten digits
@@ -154,7 +178,7 @@ func (m *ReadModel) resetLocked() {
 	m.ptl = ptlIndex{}
 	m.dups = map[dupKey][]*rec{}
 	m.intern = map[string]string{}
-	m.lastActor = pathway.Actor{}
+	m.lastActor, m.lastUser, m.lastRole = pathway.Actor{}, "", ""
 	m.spare = nil
 	m.catchingUp = false
 	m.bySpecialty = nil
@@ -234,7 +258,7 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 		if refold {
 			m.cold.take(id)
 		}
-		p = &rec{id: strings.Clone(id)}
+		p = newRec(id)
 		m.byID[p.id] = p
 	case p.state != nil:
 		m.recent.unlink(p)
@@ -348,10 +372,14 @@ func (m *ReadModel) release(s *pathway.State) {
 // actor interns an event's actor; a log's events mostly come from the same few
 // callers in runs, so the last one is checked before the table.
 func (m *ReadModel) actor(user, role string) pathway.Actor {
-	if user == m.lastActor.User && role == m.lastActor.Role {
+	// Compared with the caller's strings of the last event rather than the interned
+	// copies: a store's reader interns them too, so equal ones are mostly the same
+	// memory and compare without reading it.
+	if user == m.lastUser && role == m.lastRole {
 		return m.lastActor
 	}
 	m.lastActor = pathway.Actor{User: m.str(user), Role: m.str(role)}
+	m.lastUser, m.lastRole = user, role
 	return m.lastActor
 }
 

@@ -175,7 +175,8 @@ func (m *ReadModel) restore(r *bufio.Reader) error {
 		if err != nil {
 			return fmt.Errorf("%w: pathway %s: %w", errSnapshot, id, err)
 		}
-		p := &rec{id: id, state: &s}
+		p := newRec(id)
+		p.state = &s
 		m.byID[id] = p
 		m.reindex(p)
 		// Whole pathways come back packed, and the recently touched ones that
