@@ -49,3 +49,21 @@ func TestLedgerMemProfileReportsAnUnwritableFile(t *testing.T) {
 	startProfile(&errOut)()
 	require.Contains(t, errOut.String(), "LEDGER_MEMPROFILE")
 }
+
+func TestLedgerTraceWritesAnExecutionTrace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "trace.out")
+	t.Setenv("LEDGER_TRACE", path)
+	var errOut bytes.Buffer
+	startProfile(&errOut)()
+	require.Empty(t, errOut.String())
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(b, []byte("go 1.")), "a Go execution trace starts with its version header")
+}
+
+func TestLedgerTraceReportsAnUnwritableFile(t *testing.T) {
+	t.Setenv("LEDGER_TRACE", filepath.Join(t.TempDir(), "missing", "trace.out"))
+	var errOut bytes.Buffer
+	startProfile(&errOut)()
+	require.Contains(t, errOut.String(), "LEDGER_TRACE")
+}
