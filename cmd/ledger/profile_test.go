@@ -9,61 +9,35 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestLedgerCPUProfileWritesAProfile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "cpu.prof")
-	t.Setenv("LEDGER_CPUPROFILE", path)
+func TestLedgerProfilesWriteTheirFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"LEDGER_CPUPROFILE": "cpu.prof", "LEDGER_MEMPROFILE": "mem.prof", "LEDGER_TRACE": "trace.out"}
+	for env, name := range files {
+		t.Setenv(env, filepath.Join(dir, name))
+	}
 	var errOut bytes.Buffer
 	stop := startProfile(&errOut)
+	sink = make([]byte, 1<<20) // something for the allocation profile to sample
 	stop()
 	require.Empty(t, errOut.String())
-	info, err := os.Stat(path)
-	require.NoError(t, err)
-	require.Positive(t, info.Size(), "a pprof file, even for a short run")
-}
-
-func TestLedgerCPUProfileReportsAnUnwritableFile(t *testing.T) {
-	t.Setenv("LEDGER_CPUPROFILE", filepath.Join(t.TempDir(), "missing", "cpu.prof"))
-	var errOut bytes.Buffer
-	startProfile(&errOut)()
-	require.Contains(t, errOut.String(), "LEDGER_CPUPROFILE")
-}
-
-func TestLedgerMemProfileWritesAnAllocationProfile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "mem.prof")
-	t.Setenv("LEDGER_MEMPROFILE", path)
-	var errOut bytes.Buffer
-	stop := startProfile(&errOut)
-	sink = make([]byte, 1<<20) // something to sample
-	stop()
-	require.Empty(t, errOut.String())
-	info, err := os.Stat(path)
-	require.NoError(t, err)
-	require.Positive(t, info.Size())
+	for env, name := range files {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err, env)
+		require.NotEmpty(t, b, "%s: a file even for a short run", env)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "trace.out"))
+	require.True(t, bytes.HasPrefix(b, []byte("go 1.")), "a Go execution trace starts with its version header")
 }
 
 var sink []byte
 
-func TestLedgerMemProfileReportsAnUnwritableFile(t *testing.T) {
-	t.Setenv("LEDGER_MEMPROFILE", filepath.Join(t.TempDir(), "missing", "mem.prof"))
-	var errOut bytes.Buffer
-	startProfile(&errOut)()
-	require.Contains(t, errOut.String(), "LEDGER_MEMPROFILE")
-}
-
-func TestLedgerTraceWritesAnExecutionTrace(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "trace.out")
-	t.Setenv("LEDGER_TRACE", path)
-	var errOut bytes.Buffer
-	startProfile(&errOut)()
-	require.Empty(t, errOut.String())
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	require.True(t, bytes.HasPrefix(b, []byte("go 1.")), "a Go execution trace starts with its version header")
-}
-
-func TestLedgerTraceReportsAnUnwritableFile(t *testing.T) {
-	t.Setenv("LEDGER_TRACE", filepath.Join(t.TempDir(), "missing", "trace.out"))
-	var errOut bytes.Buffer
-	startProfile(&errOut)()
-	require.Contains(t, errOut.String(), "LEDGER_TRACE")
+func TestLedgerProfilesReportAnUnwritableFile(t *testing.T) {
+	for _, env := range []string{"LEDGER_CPUPROFILE", "LEDGER_MEMPROFILE", "LEDGER_TRACE"} {
+		t.Run(env, func(t *testing.T) {
+			t.Setenv(env, filepath.Join(t.TempDir(), "missing", "out"))
+			var errOut bytes.Buffer
+			startProfile(&errOut)()
+			require.Contains(t, errOut.String(), env)
+		})
+	}
 }
