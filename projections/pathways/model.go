@@ -76,10 +76,10 @@ type ReadModel struct {
 }
 
 // rec is one pathway kept whole. Exactly one of state and packed is set: state while
-// it is in the recent list. *state is only ever replaced whole under the write lock,
-// so a reader that copies it under the read lock holds a value no later event alters
-// (pathway.Step copies what it changes). Codes are indexes in the model's code
-// tables, to keep each of the hundreds of thousands of recs small.
+// it is in the recent list. *state changes only under the write lock, and stepping
+// it copies every slice it changes (pathway.StepInPlace), so a reader that copies it
+// under the read lock holds a value no later event alters. Codes are indexes in the
+// model's code tables, to keep each of the hundreds of thousands of recs small.
 type rec struct {
 	// id is the model's key for the rec (byID's too); for an id of up to idInline
 	// bytes (a UUID) its bytes are idBuf, so that finding the rec in byID, which
