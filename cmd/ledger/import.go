@@ -177,6 +177,26 @@ func rowEvents(row importer.Row, asOf rtt.Date) ([]eventstore.EventData, error) 
 	return out, nil
 }
 
+// headPosition is the log's last position when the store tells it.
+func headPosition(ctx context.Context, store eventstore.Store) (uint64, bool) {
+	h, ok := store.(interface {
+		HeadPosition(context.Context) (uint64, error)
+	})
+	if !ok {
+		return 0, false
+	}
+	pos, err := h.HeadPosition(ctx)
+	return pos, err == nil
+}
+
+// eventsWritten says how many of the file's events were new to the log.
+func eventsWritten(events, written int, known bool) string {
+	if !known {
+		return " (written, or found already in the log)"
+	}
+	return fmt.Sprintf(" (%d written, %d already in the log)", written, events-written)
+}
+
 // importNDJSON applies the file in order: event lines are appended stream by stream,
 // command lines are posted to the v1 API in process. Every line's syntax is checked
 // first and a file with a malformed line imports nothing; a command the API refuses
@@ -216,6 +236,11 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 			return 1
 		}
 	}
+	// An event already in the log comes back from Append at its first position, at
+	// or before the head when the import began: that tells a re-run's events from
+	// new ones, so the summary can say what was written.
+	head, knowsHead := headPosition(ctx, store)
+	written := 0
 	progress := importer.NewProgress(stderr, int64(events+commands), "import").WithUnit("lines")
 	var stream string
 	var batch []eventstore.EventData
@@ -223,7 +248,10 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		if len(batch) == 0 {
 			return nil
 		}
-		_, err := store.Append(ctx, stream, eventstore.Any(), batch...)
+		res, err := store.Append(ctx, stream, eventstore.Any(), batch...)
+		if err == nil && res.Position > head {
+			written += len(batch)
+		}
 		progress.Add(int64(len(batch)))
 		batch = batch[:0]
 		return err
@@ -261,7 +289,8 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		fmt.Fprintf(stderr, "ledger import: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "imported %d events and %d of %d commands from %s\n", events, commands-refusedLines, commands, path)
+	fmt.Fprintf(stdout, "imported %d events%s and %d of %d commands from %s\n", events, eventsWritten(events, written, knowsHead),
+		commands-refusedLines, commands, path)
 	if len(refused) > 0 {
 		_ = (&importer.RefusedError{Refusals: refused}).WriteReport(stderr)
 		return 1

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -61,11 +62,16 @@ func TestImportNDJSONFromGenerate(t *testing.T) {
 	var out, errOut bytes.Buffer
 	require.Equal(t, 0, run([]string{"generate", "--ndjson", file, "--pathways", "60", "--today", "2026-11-24"}, &out, &errOut), errOut.String())
 	dir := t.TempDir()
+	out.Reset()
 	require.Equal(t, 0, run([]string{"import", "--data", dir, file}, &out, &errOut), errOut.String())
 	n := eventCount(t, dir)
 	require.Positive(t, n)
+	require.Contains(t, out.String(), fmt.Sprintf("imported %d events (%d written, 0 already in the log)", n, n))
+	out.Reset()
 	require.Equal(t, 0, run([]string{"import", "--data", dir, file}, &out, &errOut), errOut.String())
 	require.Equal(t, n, eventCount(t, dir), "re-importing the same events writes nothing")
+	require.Contains(t, out.String(), fmt.Sprintf("imported %d events (0 written, %d already in the log)", n, n),
+		"the summary says the re-run wrote nothing")
 }
 
 func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o600) }
