@@ -13,7 +13,9 @@ import (
 
 // Stats describes an offline replay.
 type Stats struct {
-	Events   uint64        `json:"events"`
+	Events uint64 `json:"events"`
+	// Streams counts the streams met: each stream's first event (version 0).
+	Streams  uint64        `json:"streams"`
 	Position uint64        `json:"position"` // last position applied
 	Duration time.Duration `json:"duration"` // reading and applying, snapshots excluded
 	// EventsPerSecond is Events over Duration.
@@ -68,6 +70,11 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 		}
 		n, err := feed(slots, evs, math.MaxUint64)
 		st.Events += uint64(n)
+		for i := range evs[:n] {
+			if evs[i].StreamVersion == 0 {
+				st.Streams++
+			}
+		}
 		if n > 0 {
 			st.Position = max(st.Position, evs[n-1].Position)
 		}

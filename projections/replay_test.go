@@ -38,6 +38,7 @@ func TestReplayAppliesTheWholeLogAndSnapshotsIt(t *testing.T) {
 	st, err := Replay(context.Background(), s, dir, nil, c)
 	require.NoError(t, err)
 	require.EqualValues(t, 2*ReplayBatch+17, st.Events)
+	require.EqualValues(t, 5, st.Streams, "fill spreads the events over five streams")
 	require.EqualValues(t, 2*ReplayBatch+17, st.Position)
 	require.Equal(t, expected(t, s), c.state())
 	require.FileExists(t, filepath.Join(dir, SnapshotFolder, "counter.snap"))

@@ -8,6 +8,9 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/eventstore/sqlite"
+	"github.com/pathway-ledger/ledger/importer"
 	"github.com/pathway-ledger/ledger/projections"
 )
 
@@ -28,20 +31,19 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer store.Close()
 	model, sessionsModel, tracker := newProjections(store)
-	start := time.Now()
-	last := start
-	st, err := projections.Replay(ctx, store, sf.data, func(pos, events uint64) {
-		if time.Since(last) >= time.Second {
-			last = time.Now()
-			fmt.Fprintf(stderr, "replay: %d events, position %d (%.0f events/s)\n", events, pos, float64(events)/time.Since(start).Seconds())
-		}
+	progress := importer.NewProgress(stderr, logSize(ctx, store), "replay").WithUnit("events")
+	var done uint64
+	st, err := projections.Replay(ctx, store, sf.data, func(_, events uint64) {
+		progress.Add(int64(events - done))
+		done = events
 	}, model, sessionsModel, tracker)
+	progress.Done()
 	if err != nil {
 		fmt.Fprintf(stderr, "ledger replay: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "replayed %d events to position %d in %s (%.0f events/s); snapshots written in %s; %d open pathways, %d sessions, %d session bookings owed to pathways\n",
-		st.Events, st.Position, st.Duration.Round(time.Millisecond), st.EventsPerSecond,
+	fmt.Fprintf(stdout, "replayed %d events of %d streams to position %d in %s (%.0f events/s); snapshots written in %s; %d open pathways, %d sessions, %d session bookings owed to pathways\n",
+		st.Events, st.Streams, st.Position, st.Duration.Round(time.Millisecond), st.EventsPerSecond,
 		st.SnapshotDuration.Round(time.Millisecond), model.OpenPathways(), sessionsModel.Len(), len(tracker.Pending()))
 	fmt.Fprintln(stdout, memoryLine(model.OpenPathways()))
 	// The models must still be live when memoryLine collects and measures.
@@ -49,4 +51,19 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	runtime.KeepAlive(sessionsModel)
 	runtime.KeepAlive(tracker)
 	return 0
+}
+
+// logSize is how many events the log holds, for a progress percentage and ETA, when
+// the store can tell: the embedded store's positions are gap-free, so its head is the
+// count. KurrentDB's positions are byte offsets: 0, progress without a percentage.
+func logSize(ctx context.Context, store eventstore.Store) int64 {
+	s, ok := store.(*sqlite.Store)
+	if !ok {
+		return 0
+	}
+	n, err := s.HeadPosition(ctx)
+	if err != nil {
+		return 0
+	}
+	return int64(n)
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -17,7 +20,14 @@ func TestReplayRebuildsAndSnapshots(t *testing.T) {
 	require.Equal(t, 0, run([]string{"generate", "--data", dir, "--pathways", "200", "--today", "2026-11-24", "--session-weeks", "1"}, &out, &errOut), errOut.String())
 	out.Reset()
 	require.Equal(t, 0, run([]string{"replay", "--data", dir}, &out, &errOut), errOut.String())
-	require.Contains(t, out.String(), "replayed ")
+	m := regexp.MustCompile(`replayed \d+ events of (\d+) streams to position \d+`).FindStringSubmatch(out.String())
+	require.NotNil(t, m, out.String())
+	streams, _ := strconv.Atoi(m[1])
+	require.Greater(t, streams, 200, "the closing summary counts the streams: 200 pathways and the week's sessions")
+	var vout bytes.Buffer
+	require.Equal(t, 0, run([]string{"verify", "--data", dir}, &vout, &errOut), errOut.String())
+	require.Contains(t, vout.String(), fmt.Sprintf(" events in %d streams checked", streams), "verify counts the same streams")
+	require.Regexp(t, `replay: done, \d+ events in `, errOut.String(), "progress closes with the total and the rate")
 	require.Contains(t, out.String(), "open pathways")
 	require.Regexp(t, `read models: \d+ MB live heap \(\d+ B per open pathway\)`, out.String(),
 		"replay says what the read models hold")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/importer"
 )
 
 // verify walks every stream's hash chain and exits non-zero on the first broken link.
@@ -26,13 +27,13 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer store.Close()
 	start := time.Now()
-	last := start
-	rep, err := eventstore.Verify(ctx, store, func(events, streams uint64) {
-		if time.Since(last) >= time.Second {
-			last = time.Now()
-			fmt.Fprintf(stderr, "verified %d events in %d streams (%.0f events/s)\n", events, streams, float64(events)/time.Since(start).Seconds())
-		}
+	progress := importer.NewProgress(stderr, logSize(ctx, store), "verify").WithUnit("events")
+	var done uint64
+	rep, err := eventstore.Verify(ctx, store, func(events, _ uint64) {
+		progress.Add(int64(events - done))
+		done = events
 	})
+	progress.Done()
 	if err != nil {
 		fmt.Fprintf(stderr, "ledger verify: %v\n", err)
 		return 1

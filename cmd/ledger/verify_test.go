@@ -34,6 +34,7 @@ func TestVerifyReportsAnIntactLog(t *testing.T) {
 	require.Equal(t, 0, code, errOut.String())
 	require.Contains(t, out.String(), "3 events in 1 streams checked")
 	require.Contains(t, out.String(), "ok: every hash chain verifies")
+	require.Contains(t, errOut.String(), "verify: done, 3 events in ", "progress closes with the total and the rate")
 }
 
 // Someone edits the file behind the ledger's back (dropping the immutability trigger
