@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
@@ -87,10 +88,6 @@ func importPTL(ctx context.Context, store eventstore.Store, path, provider strin
 	}
 	// The domain checks every row too (dates against the referral, codes against the
 	// clock), still before anything is written.
-	type plan struct {
-		row    importer.Row
-		events []eventstore.EventData
-	}
 	var plans []plan
 	var domainRefusals []string
 	for _, row := range res.Rows {
@@ -107,28 +104,88 @@ func importPTL(ctx context.Context, store eventstore.Store, path, provider strin
 	for _, r := range domainRefusals {
 		fmt.Fprintln(stderr, r)
 	}
+	head, knowsHead := headPosition(ctx, store)
 	progress := importer.NewProgress(stderr, int64(len(plans)), "import")
-	written, skipped := 0, 0
-	for _, p := range plans {
-		_, err := store.Append(ctx, "pathway-"+p.row.PathwayID.String(), eventstore.NoStream(), p.events...)
-		switch {
-		case err == nil:
-			written++
-		case errors.Is(err, eventstore.ErrWrongExpectedVersion):
-			skipped++ // the pathway already exists with other content: leave it as it is
-		default:
-			fmt.Fprintf(stderr, "ledger import: line %d: %v\n", p.row.Line, err)
-			return 1
-		}
-		progress.Add(1)
-	}
+	w := appendPlans(ctx, store, plans, head, progress)
 	progress.Done()
-	fmt.Fprintf(stdout, "imported %d pathways from %s (a re-run finds them present and writes nothing); %d rows refused, %d already present with other content\n",
-		written, path, res.RowsRefused+len(domainRefusals), skipped)
+	if w.err != nil {
+		fmt.Fprintf(stderr, "ledger import: %v\n", w.err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "imported %d pathways%s from %s; %d rows refused, %d already present with other content\n",
+		w.written+w.present, writtenOrPresent(int(w.written+w.present), int(w.written), knowsHead), path,
+		res.RowsRefused+len(domainRefusals), w.skipped)
 	if res.RowsRefused+len(domainRefusals) > 0 {
 		return 1
 	}
 	return 0
+}
+
+// importWorkers append rows at once: each row is its own stream, and the embedded
+// store commits concurrent appends together, one fsync for many rows, where one row
+// at a time waited for a commit each (4.3k rows/s at 182,071 rows).
+const importWorkers = 16
+
+type planOutcome struct {
+	written, present, skipped int64
+	err                       error
+}
+
+// appendPlans appends every row's events as a new stream. A row whose stream exists
+// with the same events (a re-run) comes back at its first position, at or before
+// head: present, not written. One with other content is skipped and counted. Any
+// other failure stops the import: the rows appended so far stay, and a re-run
+// completes it without writing them twice.
+func appendPlans(ctx context.Context, store eventstore.Store, plans []plan, head uint64, progress *importer.Progress) planOutcome {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var out planOutcome
+	var mu sync.Mutex
+	jobs := make(chan plan)
+	var wg sync.WaitGroup
+	for range importWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				res, err := store.Append(ctx, "pathway-"+p.row.PathwayID.String(), eventstore.NoStream(), p.events...)
+				mu.Lock()
+				switch {
+				case err == nil && res.Position <= head:
+					out.present++
+				case err == nil:
+					out.written++
+				case errors.Is(err, eventstore.ErrWrongExpectedVersion):
+					out.skipped++ // the pathway already exists with other content: leave it as it is
+				case out.err == nil:
+					out.err = fmt.Errorf("line %d: %w", p.row.Line, err)
+					cancel()
+				}
+				mu.Unlock()
+				progress.Add(1)
+			}
+		}()
+	}
+feed:
+	for _, p := range plans {
+		select {
+		case jobs <- p:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if out.err == nil && ctx.Err() != nil {
+		out.err = ctx.Err()
+	}
+	return out
+}
+
+// plan is a checked PTL row and the events it becomes.
+type plan struct {
+	row    importer.Row
+	events []eventstore.EventData
 }
 
 // step is one command a PTL row becomes, named for its deterministic event ids.
@@ -189,8 +246,8 @@ func headPosition(ctx context.Context, store eventstore.Store) (uint64, bool) {
 	return pos, err == nil
 }
 
-// eventsWritten says how many of the file's events were new to the log.
-func eventsWritten(events, written int, known bool) string {
+// writtenOrPresent says how many of what an import appended was new to the log.
+func writtenOrPresent(events, written int, known bool) string {
 	if !known {
 		return " (written, or found already in the log)"
 	}
@@ -289,7 +346,7 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		fmt.Fprintf(stderr, "ledger import: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "imported %d events%s and %d of %d commands from %s\n", events, eventsWritten(events, written, knowsHead),
+	fmt.Fprintf(stdout, "imported %d events%s and %d of %d commands from %s\n", events, writtenOrPresent(events, written, knowsHead),
 		commands-refusedLines, commands, path)
 	if len(refused) > 0 {
 		_ = (&importer.RefusedError{Refusals: refused}).WriteReport(stderr)

@@ -29,11 +29,13 @@ func TestImportPTLIsValidatedAndIdempotent(t *testing.T) {
 	var out, errOut bytes.Buffer
 	args := []string{"import", "--data", dir, "--as-of", "2026-11-24", "../../importer/testdata/ptl_sample.csv"}
 	require.Equal(t, 0, run(args, &out, &errOut), errOut.String())
-	require.Contains(t, out.String(), "imported 20 pathways")
+	require.Contains(t, out.String(), "imported 20 pathways (20 written, 0 already in the log)")
 	first := eventCount(t, dir)
 	require.Greater(t, first, uint64(40))
+	out.Reset()
 	require.Equal(t, 0, run(args, &out, &errOut), errOut.String())
 	require.Equal(t, first, eventCount(t, dir), "a re-run writes nothing twice")
+	require.Contains(t, out.String(), "imported 20 pathways (0 written, 20 already in the log)", "and says so")
 
 	// Refused rows are reported with line, field and rule; nothing from them is written.
 	bad := t.TempDir()
