@@ -76,6 +76,15 @@ type Store interface {
 	Close() error
 }
 
+// QueuedAppender is a Store that can take an append without waiting for it to be
+// durable: AppendQueued returns once the append is queued, and its wait function
+// returns what Append would have. The appends one caller queues are written in the
+// order queued. A long import keeps many queued, so that they share commits while
+// the log keeps the file's order.
+type QueuedAppender interface {
+	AppendQueued(ctx context.Context, stream string, expected ExpectedVersion, events ...EventData) (wait func() (AppendResult, error), err error)
+}
+
 // Subscription is a catch-up-then-live feed of the global log.
 type Subscription interface {
 	// Recv blocks until the next event, ctx is done, or the subscription fails.

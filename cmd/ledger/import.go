@@ -297,20 +297,17 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 	// or before the head when the import began: that tells a re-run's events from
 	// new ones, so the summary can say what was written.
 	head, knowsHead := headPosition(ctx, store)
-	written := 0
 	progress := importer.NewProgress(stderr, int64(events+commands), "import").WithUnit("lines")
+	runs := newRunQueue(ctx, store, head, progress)
 	var stream string
 	var batch []eventstore.EventData
+	batchLine := 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		res, err := store.Append(ctx, stream, eventstore.Any(), batch...)
-		if err == nil && res.Position > head {
-			written += len(batch)
-		}
-		progress.Add(int64(len(batch)))
-		batch = batch[:0]
+		err := runs.submit(stream, batch, batchLine)
+		batch = nil
 		return err
 	}
 	var refused []importer.Refusal
@@ -318,7 +315,11 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 	err = read(func(line int, rec importer.Record) error {
 		if rec.Kind == importer.KindCommand {
 			if err := flush(); err != nil {
-				return fmt.Errorf("line %d: %w", line, err)
+				return err
+			}
+			// The command reads the log as the lines before it left it.
+			if err := runs.drain(); err != nil {
+				return err
 			}
 			stream = ""
 			rs, err := runner.run(ctx, line, rec)
@@ -331,9 +332,9 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		}
 		if rec.Stream != stream {
 			if err := flush(); err != nil {
-				return fmt.Errorf("line %d: %w", line, err)
+				return err
 			}
-			stream = rec.Stream
+			stream, batchLine = rec.Stream, line
 		}
 		batch = append(batch, rec.Event.EventData())
 		return nil
@@ -341,6 +342,11 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 	if err == nil {
 		err = flush()
 	}
+	// Whatever happened, the queued runs are decided by the store: wait for them.
+	if derr := runs.drain(); err == nil {
+		err = derr
+	}
+	written := runs.written
 	progress.Done()
 	if err != nil {
 		fmt.Fprintf(stderr, "ledger import: %v\n", err)

@@ -1,9 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -11,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/eventstore/sqlite"
 	"github.com/pathway-ledger/ledger/importer"
 )
 
@@ -73,4 +81,89 @@ func TestAppendPlansStopsAtAStorageFailureNamingTheLine(t *testing.T) {
 	require.ErrorContains(t, out.err, "line 12: disk full")
 	require.Less(t, s.appended, 499, "the rest of the file is not appended after a failure")
 	require.EqualValues(t, s.appended, out.written)
+}
+
+// A file in date order interleaves its streams line by line; imported with many
+// appends queued at once, the log still holds the events in the file's order.
+func TestImportNDJSONKeepsTheFilesOrder(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "trust.ndjson")
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"generate", "--ndjson", file, "--pathways", "150", "--today", "2026-11-24"}, &out, &errOut), errOut.String())
+	raw, err := os.ReadFile(file)
+	require.NoError(t, err)
+	type line struct {
+		text, stream, id, on string
+	}
+	var lines []line
+	for _, l := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var r struct {
+			Stream string `json:"stream"`
+			Event  struct {
+				ID string `json:"event_id"`
+				On string `json:"occurred_on"`
+			} `json:"event"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(l), &r))
+		lines = append(lines, line{l, r.Stream, r.Event.ID, r.Event.On})
+	}
+	// Date order, never before an earlier event of the same stream.
+	last := map[string]string{}
+	for i := range lines {
+		lines[i].on = max(last[lines[i].stream], lines[i].on)
+		last[lines[i].stream] = lines[i].on
+	}
+	slices.SortStableFunc(lines, func(a, b line) int { return strings.Compare(a.on, b.on) })
+	var sorted strings.Builder
+	for _, l := range lines {
+		sorted.WriteString(l.text + "\n")
+	}
+	require.NoError(t, os.WriteFile(file, []byte(sorted.String()), 0o600))
+
+	dir := t.TempDir()
+	out.Reset()
+	require.Equal(t, 0, run([]string{"import", "--data", dir, file}, &out, &errOut), errOut.String())
+	require.Contains(t, out.String(), fmt.Sprintf("imported %d events (%d written, 0 already in the log)", len(lines), len(lines)))
+	s, err := sqlite.Open(dir)
+	require.NoError(t, err)
+	defer s.Close()
+	all, err := s.ReadAll(context.Background(), 0, 0)
+	require.NoError(t, err)
+	require.Len(t, all, len(lines))
+	for i := range lines {
+		require.Equal(t, lines[i].id, all[i].EventID, "position %d holds line %d", i+1, i+1)
+	}
+}
+
+// queuedStore takes appends without waiting and answers them in order, failing
+// the one whose stream is fail; it records what was queued.
+type queuedStore struct {
+	eventstore.Store
+	next   uint64
+	fail   string
+	queued []string
+}
+
+func (s *queuedStore) AppendQueued(_ context.Context, stream string, _ eventstore.ExpectedVersion, evs ...eventstore.EventData) (func() (eventstore.AppendResult, error), error) {
+	s.queued = append(s.queued, stream)
+	if stream == s.fail {
+		return func() (eventstore.AppendResult, error) { return eventstore.AppendResult{}, errors.New("disk full") }, nil
+	}
+	s.next += uint64(len(evs))
+	pos := s.next
+	return func() (eventstore.AppendResult, error) { return eventstore.AppendResult{Position: pos}, nil }, nil
+}
+
+func TestRunQueueNeverQueuesAStreamsRunAfterItsFailedOne(t *testing.T) {
+	s := &queuedStore{fail: "pathway-b"}
+	q := newRunQueue(context.Background(), s, 0, importer.NewProgress(io.Discard, 0, "import"))
+	one := []eventstore.EventData{{}}
+	require.NoError(t, q.submit("pathway-a", one, 2))
+	require.NoError(t, q.submit("pathway-b", one, 3), "queued: its failure is not known yet")
+	require.NoError(t, q.submit("pathway-c", one, 4))
+	err := q.submit("pathway-b", one, 5)
+	require.ErrorContains(t, err, "line 3: disk full", "b's next run waits for b's first and meets its failure")
+	require.Equal(t, []string{"pathway-a", "pathway-b", "pathway-c"}, s.queued, "b's second run was never queued")
+	require.ErrorContains(t, q.submit("pathway-d", one, 6), "line 3")
+	require.ErrorContains(t, q.drain(), "line 3")
+	require.Equal(t, 2, q.written, "a and c, queued before the failure was known, were written")
 }

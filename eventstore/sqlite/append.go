@@ -25,15 +25,26 @@ type appendRes struct {
 // writer, committed with whatever other appends arrived meanwhile (one fsync for
 // all), and acknowledged only after that commit is durable.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (eventstore.AppendResult, error) {
-	if s.opts.readOnly {
-		return eventstore.AppendResult{}, ErrReadOnly
-	}
-	prepared, err := eventstore.Prepare(stream, events)
+	wait, err := s.AppendQueued(ctx, stream, expected, events...)
 	if err != nil {
 		return eventstore.AppendResult{}, err
 	}
+	return wait()
+}
+
+// AppendQueued implements eventstore.QueuedAppender: Append up to the queueing. The
+// single writer takes requests first in, first out, so what one caller queues is
+// written in that order.
+func (s *Store) AppendQueued(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.EventData) (func() (eventstore.AppendResult, error), error) {
+	if s.opts.readOnly {
+		return nil, ErrReadOnly
+	}
+	prepared, err := eventstore.Prepare(stream, events)
+	if err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
-		return eventstore.AppendResult{}, err
+		return nil, err
 	}
 	req := &appendReq{stream: stream, expected: expected, events: prepared, res: make(chan appendRes, 1)}
 	for i := range prepared {
@@ -44,19 +55,21 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	s.sendMu.RLock()
 	if _, closed := s.waitCh(); closed {
 		s.sendMu.RUnlock()
-		return eventstore.AppendResult{}, eventstore.ErrClosed
+		return nil, eventstore.ErrClosed
 	}
 	select {
 	case s.reqs <- req:
 		s.sendMu.RUnlock()
 	case <-ctx.Done():
 		s.sendMu.RUnlock()
-		return eventstore.AppendResult{}, ctx.Err()
+		return nil, ctx.Err()
 	}
 	// Once queued, the append is decided by the writer; waiting for it even if ctx
 	// ends keeps the answer truthful (a retry with the same ids is then idempotent).
-	r := <-req.res
-	return r.r, r.err
+	return func() (eventstore.AppendResult, error) {
+		r := <-req.res
+		return r.r, r.err
+	}, nil
 }
 
 func (s *Store) writeLoop() {
