@@ -107,6 +107,21 @@ func (p *Progress) Add(n int64) {
 	}
 }
 
+// Stop ends the report without a summary, for a run that failed (its own error says
+// how far it got): on a terminal it ends the redrawn line so the error starts on a
+// line of its own. Later calls, and Done after it, do nothing.
+func (p *Progress) Stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.finished {
+		return
+	}
+	p.finished = true
+	if p.tty && p.width > 0 {
+		fmt.Fprintln(p.w)
+	}
+}
+
 // Done ends the report with the total and the overall rate. Later calls do nothing.
 func (p *Progress) Done() {
 	p.mu.Lock()

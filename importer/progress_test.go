@@ -164,3 +164,26 @@ func TestGroup(t *testing.T) {
 		assert.Equal(t, want, group(n))
 	}
 }
+
+// A failed run ends the report without a "done" summary; on a terminal the redrawn
+// line is ended so the error that follows stands on its own line.
+func TestProgressStopAfterAFailure(t *testing.T) {
+	var buf bytes.Buffer
+	clk := newFakeClock()
+	p := NewProgress(&buf, 100, "replay").WithUnit("events").WithTerminal(true).WithClock(clk.now)
+	clk.advance(time.Second)
+	p.Add(40)
+	p.Stop()
+	assert.Equal(t, "\rreplay  40% [########            ] 40/100 events  40 events/s  ETA 2s\n", buf.String())
+	buf.Reset()
+	p.Add(10)
+	p.Done()
+	p.Stop()
+	assert.Empty(t, buf.String(), "nothing after Stop, Done included")
+
+	var plain bytes.Buffer
+	q := NewProgress(&plain, 100, "verify").WithTerminal(false).WithClock(clk.now)
+	q.Add(40)
+	q.Stop()
+	assert.Empty(t, plain.String(), "no summary line in a log either")
+}

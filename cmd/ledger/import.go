@@ -107,11 +107,12 @@ func importPTL(ctx context.Context, store eventstore.Store, path, provider strin
 	head, knowsHead := headPosition(ctx, store)
 	progress := importer.NewProgress(stderr, int64(len(plans)), "import")
 	w := appendPlans(ctx, store, plans, head, progress)
-	progress.Done()
 	if w.err != nil {
+		progress.Stop()
 		fmt.Fprintf(stderr, "ledger import: %v\n", w.err)
 		return 1
 	}
+	progress.Done()
 	fmt.Fprintf(stdout, "imported %d pathways%s from %s; %d rows refused, %d already present with other content\n",
 		w.written+w.present, writtenOrPresent(int(w.written+w.present), int(w.written), knowsHead), path,
 		res.RowsRefused+len(domainRefusals), w.skipped)
@@ -162,7 +163,9 @@ func appendPlans(ctx context.Context, store eventstore.Store, plans []plan, head
 					cancel()
 				}
 				mu.Unlock()
-				progress.Add(1)
+				if err == nil || errors.Is(err, eventstore.ErrWrongExpectedVersion) {
+					progress.Add(1)
+				}
 			}
 		}()
 	}
@@ -347,11 +350,12 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		err = derr
 	}
 	written := runs.written
-	progress.Done()
 	if err != nil {
+		progress.Stop()
 		fmt.Fprintf(stderr, "ledger import: %v\n", err)
 		return 1
 	}
+	progress.Done()
 	fmt.Fprintf(stdout, "imported %d events%s and %d of %d commands from %s\n", events, writtenOrPresent(events, written, knowsHead),
 		commands-refusedLines, commands, path)
 	if len(refused) > 0 {

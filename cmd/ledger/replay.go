@@ -37,11 +37,12 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		progress.Add(int64(events - done))
 		done = events
 	}, model, sessionsModel, tracker)
-	progress.Done()
 	if err != nil {
+		progress.Stop()
 		fmt.Fprintf(stderr, "ledger replay: %v\n", err)
 		return 1
 	}
+	progress.Done()
 	fmt.Fprintf(stdout, "replayed %d events of %d streams to position %d in %s (%.0f events/s); snapshots written in %s; %d open pathways, %d sessions, %d session bookings owed to pathways\n",
 		st.Events, st.Streams, st.Position, st.Duration.Round(time.Millisecond), st.EventsPerSecond,
 		st.SnapshotDuration.Round(time.Millisecond), model.OpenPathways(), sessionsModel.Len(), len(tracker.Pending()))
@@ -57,13 +58,9 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // the store can tell: the embedded store's positions are gap-free, so its head is the
 // count. KurrentDB's positions are byte offsets: 0, progress without a percentage.
 func logSize(ctx context.Context, store eventstore.Store) int64 {
-	s, ok := store.(*sqlite.Store)
-	if !ok {
+	if _, gapFree := store.(*sqlite.Store); !gapFree {
 		return 0
 	}
-	n, err := s.HeadPosition(ctx)
-	if err != nil {
-		return 0
-	}
+	n, _ := headPosition(ctx, store)
 	return int64(n)
 }

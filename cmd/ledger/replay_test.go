@@ -34,3 +34,19 @@ func TestReplayRebuildsAndSnapshots(t *testing.T) {
 	_, err := os.Stat(filepath.Join(dir, projections.SnapshotFolder, "pathways.snap"))
 	require.NoError(t, err, "a fresh snapshot for the next start")
 }
+
+// A log the pathway model cannot fold (an unknown event type on a pathway stream)
+// stops the replay: exit 1, the refused event named, no snapshot, and no "done"
+// summary that would read as success.
+func TestReplayStopsAtAPoisonEventWithoutADoneLine(t *testing.T) {
+	dir := t.TempDir()
+	seed(t, dir)
+	var out, errOut bytes.Buffer
+	require.Equal(t, 1, run([]string{"replay", "--data", dir}, &out, &errOut))
+	require.Contains(t, errOut.String(), "ledger replay: ")
+	require.Contains(t, errOut.String(), "position 1")
+	require.NotContains(t, errOut.String(), "replay: done")
+	require.Empty(t, out.String())
+	_, err := os.Stat(filepath.Join(dir, projections.SnapshotFolder, "pathways.snap"))
+	require.ErrorIs(t, err, os.ErrNotExist)
+}

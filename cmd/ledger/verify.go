@@ -33,11 +33,12 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		progress.Add(int64(events - done))
 		done = events
 	})
-	progress.Done()
 	if err != nil {
+		progress.Stop()
 		fmt.Fprintf(stderr, "ledger verify: %v\n", err)
 		return 1
 	}
+	progress.Done()
 	took := time.Since(start)
 	rate := 0.0
 	if took > 0 {
