@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
@@ -106,83 +105,28 @@ func importPTL(ctx context.Context, store eventstore.Store, path, provider strin
 	}
 	head, knowsHead := headPosition(ctx, store)
 	progress := importer.NewProgress(stderr, int64(len(plans)), "import")
-	w := appendPlans(ctx, store, plans, head, progress)
-	if w.err != nil {
+	// Each row is a new pathway stream (NoStream): one that exists with other
+	// content is left as it is and counted.
+	runs := newRunQueue(ctx, store, head, progress)
+	runs.byRun = true
+	for _, p := range plans {
+		if runs.submit("pathway-"+p.row.PathwayID.String(), eventstore.NoStream(), p.events, p.row.Line) != nil {
+			break
+		}
+	}
+	if err := runs.drain(); err != nil {
 		progress.Stop()
-		fmt.Fprintf(stderr, "ledger import: %v\n", w.err)
+		fmt.Fprintf(stderr, "ledger import: %v\n", err)
 		return 1
 	}
 	progress.Done()
 	fmt.Fprintf(stdout, "imported %d pathways%s from %s; %d rows refused, %d already present with other content\n",
-		w.written+w.present, writtenOrPresent(int(w.written+w.present), int(w.written), knowsHead), path,
-		res.RowsRefused+len(domainRefusals), w.skipped)
+		runs.written+runs.present, writtenOrPresent(runs.written+runs.present, runs.written, knowsHead), path,
+		res.RowsRefused+len(domainRefusals), runs.skipped)
 	if res.RowsRefused+len(domainRefusals) > 0 {
 		return 1
 	}
 	return 0
-}
-
-// importWorkers append rows at once: each row is its own stream, and the embedded
-// store commits concurrent appends together, one fsync for many rows, where one row
-// at a time waited for a commit each (4.3k rows/s at 182,071 rows).
-const importWorkers = 16
-
-type planOutcome struct {
-	written, present, skipped int64
-	err                       error
-}
-
-// appendPlans appends every row's events as a new stream. A row whose stream exists
-// with the same events (a re-run) comes back at its first position, at or before
-// head: present, not written. One with other content is skipped and counted. Any
-// other failure stops the import: the rows appended so far stay, and a re-run
-// completes it without writing them twice.
-func appendPlans(ctx context.Context, store eventstore.Store, plans []plan, head uint64, progress *importer.Progress) planOutcome {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var out planOutcome
-	var mu sync.Mutex
-	jobs := make(chan plan)
-	var wg sync.WaitGroup
-	for range importWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range jobs {
-				res, err := store.Append(ctx, "pathway-"+p.row.PathwayID.String(), eventstore.NoStream(), p.events...)
-				mu.Lock()
-				switch {
-				case err == nil && res.Position <= head:
-					out.present++
-				case err == nil:
-					out.written++
-				case errors.Is(err, eventstore.ErrWrongExpectedVersion):
-					out.skipped++ // the pathway already exists with other content: leave it as it is
-				case out.err == nil:
-					out.err = fmt.Errorf("line %d: %w", p.row.Line, err)
-					cancel()
-				}
-				mu.Unlock()
-				if err == nil || errors.Is(err, eventstore.ErrWrongExpectedVersion) {
-					progress.Add(1)
-				}
-			}
-		}()
-	}
-feed:
-	for _, p := range plans {
-		select {
-		case jobs <- p:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if out.err == nil && ctx.Err() != nil {
-		out.err = ctx.Err()
-	}
-	return out
 }
 
 // plan is a checked PTL row and the events it becomes.
@@ -309,7 +253,7 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		if len(batch) == 0 {
 			return nil
 		}
-		err := runs.submit(stream, batch, batchLine)
+		err := runs.submit(stream, eventstore.Any(), batch, batchLine)
 		batch = nil
 		return err
 	}
@@ -349,7 +293,7 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 	if derr := runs.drain(); err == nil {
 		err = derr
 	}
-	written := runs.written
+	written := runs.writtenEvents
 	if err != nil {
 		progress.Stop()
 		fmt.Fprintf(stderr, "ledger import: %v\n", err)

@@ -11,10 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pathway-ledger/ledger/eventstore"
@@ -24,10 +22,10 @@ import (
 
 // countingStore answers Append like a log whose head was at 100 when the import
 // began: streams in old were there already (a re-run's rows), conflict holds other
-// content, and fail is a storage failure.
+// content, and fail is a storage failure. It has no AppendQueued: the run queue
+// appends one run at a time, as it does on KurrentDB.
 type countingStore struct {
 	eventstore.Store
-	mu       sync.Mutex
 	next     uint64
 	appended int
 	old      map[string]bool
@@ -39,8 +37,6 @@ func (s *countingStore) Append(ctx context.Context, stream string, _ eventstore.
 	if err := ctx.Err(); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	switch {
 	case stream == s.fail:
 		return eventstore.AppendResult{}, errors.New("disk full")
@@ -54,33 +50,39 @@ func (s *countingStore) Append(ctx context.Context, stream string, _ eventstore.
 	return eventstore.AppendResult{Position: 100 + s.next}, nil
 }
 
-func plansFor(n int) []plan {
-	out := make([]plan, n)
-	for i := range out {
-		out[i] = plan{row: importer.Row{Line: i + 2, PathwayID: uuid.New()}, events: []eventstore.EventData{{}}}
-	}
-	return out
-}
-
-func TestAppendPlansCountsWrittenPresentAndConflicting(t *testing.T) {
-	plans := plansFor(200)
-	stream := func(i int) string { return "pathway-" + plans[i].row.PathwayID.String() }
+// PTL rows through the run queue: new pathways written, a re-run's found at or
+// before the head, one with other content skipped, and the progress in rows.
+func TestRunQueueCountsWrittenPresentAndConflictingRows(t *testing.T) {
+	stream := func(i int) string { return fmt.Sprintf("pathway-%03d", i) }
 	s := &countingStore{old: map[string]bool{stream(0): true, stream(7): true, stream(199): true}, conflict: stream(50)}
-	out := appendPlans(context.Background(), s, plans, 100, importer.NewProgress(io.Discard, 200, "import"))
-	require.NoError(t, out.err)
-	require.EqualValues(t, 196, out.written)
-	require.EqualValues(t, 3, out.present, "a row already in the log comes back at or before the head")
-	require.EqualValues(t, 1, out.skipped)
+	var log bytes.Buffer
+	progress := importer.NewProgress(&log, 200, "import").WithTerminal(false)
+	q := newRunQueue(context.Background(), s, 100, progress)
+	q.byRun = true
+	for i := range 200 {
+		require.NoError(t, q.submit(stream(i), eventstore.NoStream(), []eventstore.EventData{{}, {}}, i+2))
+	}
+	require.NoError(t, q.drain())
+	progress.Done()
+	require.Equal(t, 196, q.written)
+	require.Equal(t, 392, q.writtenEvents)
+	require.Equal(t, 3, q.present, "a row already in the log comes back at or before the head")
+	require.Equal(t, 1, q.skipped)
 	require.Equal(t, 196, s.appended)
+	require.Contains(t, log.String(), "import: done, 200 rows", "progress counts rows, not events")
 }
 
-func TestAppendPlansStopsAtAStorageFailureNamingTheLine(t *testing.T) {
-	plans := plansFor(500)
-	s := &countingStore{fail: "pathway-" + plans[10].row.PathwayID.String()}
-	out := appendPlans(context.Background(), s, plans, 100, importer.NewProgress(io.Discard, 500, "import"))
-	require.ErrorContains(t, out.err, "line 12: disk full")
-	require.Less(t, s.appended, 499, "the rest of the file is not appended after a failure")
-	require.EqualValues(t, s.appended, out.written)
+func TestRunQueueStopsAtAStorageFailureNamingTheLine(t *testing.T) {
+	s := &countingStore{fail: "pathway-010"}
+	q := newRunQueue(context.Background(), s, 100, importer.NewProgress(io.Discard, 500, "import"))
+	var err error
+	for i := 0; i < 500 && err == nil; i++ {
+		err = q.submit(fmt.Sprintf("pathway-%03d", i), eventstore.NoStream(), []eventstore.EventData{{}}, i+2)
+	}
+	require.ErrorContains(t, err, "line 12: disk full")
+	require.ErrorContains(t, q.drain(), "line 12: disk full")
+	require.Equal(t, 10, s.appended, "the rest of the file is not appended after a failure")
+	require.Equal(t, s.appended, q.written)
 }
 
 // A file in date order interleaves its streams line by line; imported with many
@@ -157,13 +159,15 @@ func TestRunQueueNeverQueuesAStreamsRunAfterItsFailedOne(t *testing.T) {
 	s := &queuedStore{fail: "pathway-b"}
 	q := newRunQueue(context.Background(), s, 0, importer.NewProgress(io.Discard, 0, "import"))
 	one := []eventstore.EventData{{}}
-	require.NoError(t, q.submit("pathway-a", one, 2))
-	require.NoError(t, q.submit("pathway-b", one, 3), "queued: its failure is not known yet")
-	require.NoError(t, q.submit("pathway-c", one, 4))
-	err := q.submit("pathway-b", one, 5)
+	anyV := eventstore.Any()
+	require.NoError(t, q.submit("pathway-a", anyV, one, 2))
+	require.NoError(t, q.submit("pathway-b", anyV, one, 3), "queued: its failure is not known yet")
+	require.NoError(t, q.submit("pathway-c", anyV, one, 4))
+	err := q.submit("pathway-b", anyV, one, 5)
 	require.ErrorContains(t, err, "line 3: disk full", "b's next run waits for b's first and meets its failure")
 	require.Equal(t, []string{"pathway-a", "pathway-b", "pathway-c"}, s.queued, "b's second run was never queued")
-	require.ErrorContains(t, q.submit("pathway-d", one, 6), "line 3")
+	require.ErrorContains(t, q.submit("pathway-d", anyV, one, 6), "line 3")
 	require.ErrorContains(t, q.drain(), "line 3")
 	require.Equal(t, 2, q.written, "a and c, queued before the failure was known, were written")
+	require.Equal(t, 2, q.writtenEvents)
 }

@@ -2,23 +2,26 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/pathway-ledger/ledger/eventstore"
 	"github.com/pathway-ledger/ledger/importer"
 )
 
-// importWindow bounds the runs of an NDJSON file queued in the store at once.
+// importWindow bounds the runs of a file queued in the store at once.
 const importWindow = 1024
 
-// runQueue appends an NDJSON file's runs of events (consecutive lines of one
-// stream) in file order. Where the store takes appends without waiting
-// (eventstore.QueuedAppender) it keeps up to importWindow of them queued, so that
-// they share commits, while the single writer keeps the file's order; one run at a
-// time waited for a commit each (9.9k events/s on a million-pathway file, 4.4k in
-// date order, where nearly every run is one event). A stream's next run is queued
-// only once its previous run is written, so no run is ever written after an
-// earlier run of its stream failed.
+// runQueue appends an import's runs of events (an NDJSON file's consecutive lines of
+// one stream, a PTL row's new pathway) in file order. Where the store takes appends
+// without waiting (eventstore.QueuedAppender) it keeps up to importWindow of them
+// queued, so that they share commits, while the single writer keeps the file's
+// order; one run at a time waited for a commit each (9.9k events/s on a
+// million-pathway NDJSON file, 4.4k in date order, where nearly every run is one
+// event; 4.3k PTL rows/s). A stream's next run is queued only once its previous run
+// is written, so no run is ever written after an earlier run of its stream failed.
+// A run refused for its expected version (a PTL row whose pathway exists with other
+// content) is counted as skipped; any other failure stops the import.
 type runQueue struct {
 	ctx      context.Context
 	store    eventstore.Store
@@ -27,8 +30,13 @@ type runQueue struct {
 	progress *importer.Progress
 	pending  []pendingRun // queued, oldest first
 	inflight map[string]int
-	written  int
-	err      error
+	// Runs written, found in the log already (at or before head: a re-run) and
+	// skipped, and the events of the written ones.
+	written, present, skipped int
+	writtenEvents             int
+	err                       error
+	// byRun: progress counts runs (a PTL row), not events (NDJSON lines).
+	byRun bool
 }
 
 type pendingRun struct {
@@ -48,12 +56,12 @@ func newRunQueue(ctx context.Context, store eventstore.Store, head uint64, progr
 // submit appends the run of stream's events that starts at line, or queues it. It
 // returns the import's first failure once there is one; events belongs to the
 // queue from then on.
-func (r *runQueue) submit(stream string, events []eventstore.EventData, line int) error {
+func (r *runQueue) submit(stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData, line int) error {
 	if r.err != nil {
 		return r.err
 	}
 	if r.queued == nil {
-		res, err := r.store.Append(r.ctx, stream, eventstore.Any(), events...)
+		res, err := r.store.Append(r.ctx, stream, expected, events...)
 		r.settle(len(events), line, res, err)
 		return r.err
 	}
@@ -63,7 +71,7 @@ func (r *runQueue) submit(stream string, events []eventstore.EventData, line int
 	if r.err != nil {
 		return r.err
 	}
-	wait, err := r.queued.AppendQueued(r.ctx, stream, eventstore.Any(), events...)
+	wait, err := r.queued.AppendQueued(r.ctx, stream, expected, events...)
 	if err != nil {
 		r.settle(len(events), line, eventstore.AppendResult{}, err)
 		return r.err
@@ -97,14 +105,22 @@ func (r *runQueue) resolveOldest() {
 }
 
 func (r *runQueue) settle(events, line int, res eventstore.AppendResult, err error) {
-	if err != nil {
+	switch {
+	case errors.Is(err, eventstore.ErrWrongExpectedVersion):
+		r.skipped++
+	case err != nil:
 		if r.err == nil {
 			r.err = fmt.Errorf("line %d: %w", line, err)
 		}
 		return
+	case res.Position > r.head:
+		r.written++
+		r.writtenEvents += events
+	default:
+		r.present++
 	}
-	if res.Position > r.head {
-		r.written += events
+	if r.byRun {
+		events = 1
 	}
 	r.progress.Add(int64(events))
 }
