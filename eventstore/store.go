@@ -28,7 +28,10 @@ type EventData struct {
 	Data          json.RawMessage
 }
 
-// Event is a stored event: the envelope of DESIGN §3.
+// Event is a stored event: the envelope of DESIGN §3. Its strings and Data never
+// change, but an engine may read the events of a page into shared blocks: whatever
+// keeps one for long (but EventID, always its own) should copy it, or it keeps
+// the block too.
 type Event struct {
 	EventID       string          `json:"event_id"`
 	Stream        string          `json:"stream"`

@@ -3,6 +3,7 @@ package projections
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"sync/atomic"
 
 	"github.com/pathway-ledger/ledger/eventstore"
@@ -83,7 +84,7 @@ func (s *slot) identify(evs []eventstore.Event) {
 	}
 	i := sort.Search(len(evs), func(i int) bool { return evs[i].Position >= s.cursor })
 	if i < len(evs) && evs[i].Position == s.cursor {
-		s.idPos, s.lastID, s.lastHash = s.cursor, evs[i].EventID, evs[i].Hash
+		s.idPos, s.lastID, s.lastHash = s.cursor, evs[i].EventID, strings.Clone(evs[i].Hash)
 	}
 }
 
