@@ -11,6 +11,16 @@ type AppendReader interface {
 	ReadAllAppend(ctx context.Context, after uint64, limit int, dst []Event) ([]Event, error)
 }
 
+// FoldReader is an AppendReader that can leave out the hash chain: ReadAllForFold
+// is ReadAllAppend with every event's PrevHash and Hash empty. A projection folds
+// events and never looks at their hashes, which are a third of an event's bytes;
+// a replay reads them with ReadAheadForFold. Whatever checks the chain (ledger
+// verify, the audit routes) or records a position by its event's hash reads
+// events whole.
+type FoldReader interface {
+	ReadAllForFold(ctx context.Context, after uint64, limit int, dst []Event) ([]Event, error)
+}
+
 // Page is one ReadAll page of ReadAhead: Events, or the error that ended the read.
 type Page struct {
 	Events []Event
@@ -39,11 +49,29 @@ func (p Page) Recycle() {
 // called. Events own their bytes, so a page read ahead stays valid while an earlier
 // one is used. From an AppendReader, pages the consumer recycles are read into again.
 func ReadAhead(ctx context.Context, r Reader, after uint64, batch int) (pages <-chan Page, stop func()) {
+	var into func(context.Context, uint64, int, []Event) ([]Event, error)
+	if ar, ok := r.(AppendReader); ok {
+		into = ar.ReadAllAppend
+	}
+	return readAhead(ctx, r, into, after, batch)
+}
+
+// ReadAheadForFold is ReadAhead for a consumer that never looks at the hash chain:
+// from a FoldReader, the events' PrevHash and Hash are empty; from another reader,
+// they are whatever it reads.
+func ReadAheadForFold(ctx context.Context, r Reader, after uint64, batch int) (pages <-chan Page, stop func()) {
+	if fr, ok := r.(FoldReader); ok {
+		return readAhead(ctx, r, fr.ReadAllForFold, after, batch)
+	}
+	return ReadAhead(ctx, r, after, batch)
+}
+
+// readAhead reads pages with into (recycling them) when it is set, else ReadAll.
+func readAhead(ctx context.Context, r Reader, into func(context.Context, uint64, int, []Event) ([]Event, error), after uint64, batch int) (pages <-chan Page, stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	ch := make(chan Page, 2)
 	// Pages in use at most: two in the channel, one read into, one with the consumer.
 	free := make(chan []Event, 4)
-	ar, _ := r.(AppendReader)
 	quit := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
@@ -52,13 +80,13 @@ func ReadAhead(ctx context.Context, r Reader, after uint64, batch int) (pages <-
 		for {
 			var evs []Event
 			var err error
-			if ar != nil {
+			if into != nil {
 				var dst []Event
 				select {
 				case dst = <-free:
 				default:
 				}
-				evs, err = ar.ReadAllAppend(ctx, after, batch, dst)
+				evs, err = into(ctx, after, batch, dst)
 			} else {
 				evs, err = r.ReadAll(ctx, after, batch)
 			}

@@ -58,7 +58,9 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 		s.reset()
 	}
 	start := time.Now()
-	pages, stop := eventstore.ReadAhead(ctx, log, 0, ReplayBatch)
+	// The projections fold events without looking at their hash chain; the snapshot
+	// headers that record one are completed below from single reads.
+	pages, stop := eventstore.ReadAheadForFold(ctx, log, 0, ReplayBatch)
 	defer stop()
 	for pg := range pages {
 		evs, err := pg.Events, pg.Err
@@ -101,6 +103,9 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 	}
 	snapStart := time.Now()
 	for _, s := range slots {
+		if err := s.identifyWhole(ctx, log); err != nil {
+			return st, fmt.Errorf("projections: snapshot %s: %w", s.name, err)
+		}
 		ps, err := writeTemp(snapDir, s.p, s.header())
 		if err == nil {
 			err = ps.commit()

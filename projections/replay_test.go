@@ -2,12 +2,15 @@ package projections
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/eventstore/sqlite"
 	"github.com/pathway-ledger/ledger/projections/internal/memstore"
 )
 
@@ -42,4 +45,63 @@ func TestReplayAppliesTheWholeLogAndSnapshotsIt(t *testing.T) {
 	require.EqualValues(t, 2*ReplayBatch+17, st.Position)
 	require.Equal(t, expected(t, s), c.state())
 	require.FileExists(t, filepath.Join(dir, SnapshotFolder, "counter.snap"))
+}
+
+// foldStore reads for folds as the embedded store does: every event without its
+// hash chain.
+type foldStore struct {
+	*memstore.Store
+	folds int
+}
+
+func (f *foldStore) ReadAllForFold(ctx context.Context, after uint64, limit int, dst []eventstore.Event) ([]eventstore.Event, error) {
+	f.folds++
+	evs, err := f.ReadAll(ctx, after, limit)
+	for i := range evs {
+		evs[i].PrevHash, evs[i].Hash = "", ""
+	}
+	return append(dst, evs...), err
+}
+
+// A replay reads without the hash chain where the store can, and its snapshots still
+// name their checkpoint by the event's hash: a restart accepts them.
+func TestReplayReadsForFoldAndSnapshotsMatchTheLog(t *testing.T) {
+	folds := &foldStore{Store: memstore.New()}
+	embedded, err := sqlite.Open(t.TempDir())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = embedded.Close() })
+	for name, s := range map[string]eventstore.Store{"fold reader": folds, "embedded store": embedded} {
+		t.Run(name, func(t *testing.T) {
+			require.Implements(t, (*eventstore.FoldReader)(nil), s)
+			fillFast(t, s, ReplayBatch+17) // two pages, the first read in halves
+			dir := t.TempDir()
+			c := newCounter("counter")
+			st, err := Replay(context.Background(), s, dir, nil, c)
+			require.NoError(t, err)
+			require.Equal(t, expected(t, s), c.state())
+
+			f, h, err := openSnapshot(snapPath(filepath.Join(dir, SnapshotFolder), "counter"))
+			require.NoError(t, err)
+			require.NoError(t, f.Close())
+			require.Equal(t, st.Position, h.Checkpoint)
+			require.NotEmpty(t, h.EventHash)
+			ok, err := matchesLog(context.Background(), s, h)
+			require.NoError(t, err)
+			require.True(t, ok, "the snapshot's checkpoint event, id and hash, is the log's")
+		})
+	}
+	require.Positive(t, folds.folds, "the replay read for a fold")
+}
+
+// fillFast appends n events in runs of up to 500 (an embedded store commits each run).
+func fillFast(t *testing.T, s eventstore.Store, n int) {
+	t.Helper()
+	for i := 0; i < n; i += 500 {
+		batch := make([]eventstore.EventData, min(500, n-i))
+		for j := range batch {
+			batch[j] = evData("Referred", i+j)
+		}
+		_, err := s.Append(context.Background(), fmt.Sprintf("pathway-%d", i/500), eventstore.NoStream(), batch...)
+		require.NoError(t, err)
+	}
 }

@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -86,6 +87,24 @@ func (s *slot) identify(evs []eventstore.Event) {
 	if i < len(evs) && evs[i].Position == s.cursor {
 		s.idPos, s.lastID, s.lastHash = s.cursor, evs[i].EventID, strings.Clone(evs[i].Hash)
 	}
+}
+
+// identifyWhole reads the event the cursor stands on when identify met it without
+// its hash (read for a fold): a snapshot header names its checkpoint by event id
+// and hash, which a restart compares with the log.
+func (s *slot) identifyWhole(ctx context.Context, log eventstore.Reader) error {
+	if s.cursor == 0 || (s.idPos == s.cursor && s.lastHash != "") {
+		return nil
+	}
+	evs, err := log.ReadAll(ctx, s.cursor-1, 1)
+	if err != nil {
+		return err
+	}
+	if len(evs) != 1 || evs[0].Position != s.cursor {
+		return fmt.Errorf("the log holds no event at position %d", s.cursor)
+	}
+	s.idPos, s.lastID, s.lastHash = s.cursor, evs[0].EventID, strings.Clone(evs[0].Hash)
+	return nil
 }
 
 // reset empties the slot's state and checkpoint.

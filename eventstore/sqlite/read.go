@@ -15,8 +15,10 @@ import (
 type reader struct {
 	conn                     *lite.Conn
 	all, span, stream, exist *lite.Stmt
-	last                     *lite.Stmt
-	dec                      decoder
+	// allFold and spanFold are all and span without the hash chain.
+	allFold, spanFold *lite.Stmt
+	last              *lite.Stmt
+	dec               decoder
 }
 
 func openReader(path string) (*reader, error) {
@@ -35,6 +37,8 @@ func openReader(path string) (*reader, error) {
 	}{
 		{&r.all, `SELECT ` + columns + ` FROM events WHERE position > ? ORDER BY position LIMIT ?`},
 		{&r.span, `SELECT ` + columns + ` FROM events WHERE position > ? AND position <= ? ORDER BY position`},
+		{&r.allFold, `SELECT ` + foldColumns + ` FROM events WHERE position > ? ORDER BY position LIMIT ?`},
+		{&r.spanFold, `SELECT ` + foldColumns + ` FROM events WHERE position > ? AND position <= ? ORDER BY position`},
 		{&r.stream, `SELECT ` + columns + ` FROM events WHERE stream = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?`},
 		{&r.exist, `SELECT 1 FROM events WHERE stream = ? LIMIT 1`},
 		{&r.last, `SELECT COALESCE(MAX(position), 0) FROM events`},
@@ -89,9 +93,13 @@ func (r *reader) collect(ctx context.Context, st *lite.Stmt, capacity int, dst [
 	}
 }
 
-// fillSpan decodes the events at positions after+1 … after+len(out) into out.
-func (r *reader) fillSpan(ctx context.Context, after uint64, out []eventstore.Event) error {
+// fillSpan decodes the events at positions after+1 … after+len(out) into out
+// (without their hash chain when fold is set).
+func (r *reader) fillSpan(ctx context.Context, after uint64, out []eventstore.Event, fold bool) error {
 	st := r.span
+	if fold {
+		st = r.spanFold
+	}
 	if err := bindAll(st, int64(after), int64(after)+int64(len(out))); err != nil {
 		return storageErr("read", err)
 	}
@@ -199,6 +207,17 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventst
 
 // ReadAllAppend implements eventstore.AppendReader.
 func (s *Store) ReadAllAppend(ctx context.Context, after uint64, limit int, dst []eventstore.Event) ([]eventstore.Event, error) {
+	return s.readAll(ctx, after, limit, dst, false)
+}
+
+// ReadAllForFold implements eventstore.FoldReader: the same rows with empty strings for
+// prev_hash and hash, which spares copying them twice (SQLite copies a column
+// into its register, the decoder out of it).
+func (s *Store) ReadAllForFold(ctx context.Context, after uint64, limit int, dst []eventstore.Event) ([]eventstore.Event, error) {
+	return s.readAll(ctx, after, limit, dst, true)
+}
+
+func (s *Store) readAll(ctx context.Context, after uint64, limit int, dst []eventstore.Event, fold bool) ([]eventstore.Event, error) {
 	var out []eventstore.Event
 	err := s.withReader(ctx, func(r *reader) error {
 		head, err := s.readHead(r)
@@ -216,14 +235,18 @@ func (s *Store) ReadAllAppend(ctx context.Context, after uint64, limit int, dst 
 		if n >= splitAt && !s.opts.noSplitReads {
 			if r2 := s.idleReader(); r2 != nil {
 				out = slices.Grow(dst, int(n))[:len(dst)+int(n)]
-				return s.readSplit(ctx, r, r2, after, out[len(dst):])
+				return s.readSplit(ctx, r, r2, after, out[len(dst):], fold)
 			}
 		}
 		lim, c := sqlLimit(limit, avail)
-		if err := bindAll(r.all, int64(after), lim); err != nil {
+		st := r.all
+		if fold {
+			st = r.allFold
+		}
+		if err := bindAll(st, int64(after), lim); err != nil {
 			return storageErr("read", err)
 		}
-		out, err = r.collect(ctx, r.all, c, dst)
+		out, err = r.collect(ctx, st, c, dst)
 		return err
 	})
 	if err != nil {
@@ -244,14 +267,14 @@ func (s *Store) idleReader() *reader {
 
 // readSplit reads the committed events after+1 … after+len(out): the second half on
 // r2 in its own goroutine, the first half here.
-func (s *Store) readSplit(ctx context.Context, r, r2 *reader, after uint64, out []eventstore.Event) error {
+func (s *Store) readSplit(ctx context.Context, r, r2 *reader, after uint64, out []eventstore.Event, fold bool) error {
 	half := len(out) / 2
 	done := make(chan error, 1)
 	go func() {
-		done <- r2.fillSpan(ctx, after+uint64(half), out[half:])
+		done <- r2.fillSpan(ctx, after+uint64(half), out[half:], fold)
 		s.readers <- r2
 	}()
-	err := r.fillSpan(ctx, after, out[:half])
+	err := r.fillSpan(ctx, after, out[:half], fold)
 	return errors.Join(err, <-done)
 }
 

@@ -66,3 +66,34 @@ func testReadAllAppend(t *testing.T, h Harness) {
 	require.NoError(t, err)
 	require.JSONEq(t, string(wantJSON), string(afterJSON), "events read before are unchanged by later reads")
 }
+
+// testReadAllForFold: an engine that reads for folds returns ReadAll's events, in
+// the caller's memory as ReadAllAppend does, with nothing missing but the hash chain.
+func testReadAllForFold(t *testing.T, h Harness) {
+	s := open(t, h)
+	fr, ok := s.(eventstore.FoldReader)
+	if !ok {
+		t.Skipf("%T reads no events without their hash chain (eventstore.FoldReader): a replay reads them whole", s)
+	}
+	start := headOf(t, s)
+	p := prefix()
+	const n, per = 5000, 500
+	for i := 0; i < n/per; i++ {
+		_, err := s.Append(ctx(t), fmt.Sprintf("%s-%d", p, i), eventstore.NoStream(), evs(per)...)
+		require.NoError(t, err)
+	}
+	for _, limit := range []int{n, 100} {
+		want, err := s.ReadAll(ctx(t), start, limit)
+		require.NoError(t, err)
+		require.Len(t, want, limit)
+		for i := range want {
+			require.NotEmpty(t, want[i].Hash)
+			want[i].PrevHash, want[i].Hash = "", ""
+		}
+		dst := make([]eventstore.Event, 0, limit)
+		got, err := fr.ReadAllForFold(ctx(t), start, limit, dst)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "limit %d", limit)
+		require.Same(t, &dst[:1][0], &got[0], "read into dst's memory")
+	}
+}

@@ -45,6 +45,7 @@ func Run(t *testing.T, h Harness) {
 		{"LargeEvents", testLargeEvents},
 		{"ManyStreams", testManyStreams},
 		{"ReadAllAppend", testReadAllAppend},
+		{"ReadAllForFold", testReadAllForFold},
 		{"MissingStream", testMissingStream},
 		{"BadInput", testBadInput},
 		{"HashChain", testHashChain},

@@ -30,7 +30,8 @@ func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent
 	keep := func(ev *eventstore.Event) bool { return asOf == nil || !ev.RecordedAt.After(*asOf) }
 	m := New(WithLoader(storeLoader(r, keep)))
 	m.recentCap = recent
-	pages, stop := eventstore.ReadAhead(ctx, r, 0, readBatch)
+	// The model folds events without looking at their hash chain.
+	pages, stop := eventstore.ReadAheadForFold(ctx, r, 0, readBatch)
 	defer stop()
 	for pg := range pages {
 		if pg.Err != nil {
