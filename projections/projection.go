@@ -69,6 +69,15 @@ type Settler interface {
 	Settle()
 }
 
+// BulkLoader is implemented by a projection that folds a whole log faster when
+// nothing reads it before it settles: Replay calls BeginBulk after Reset, before the
+// first event, and Settle after the last, before anything reads it or snapshots
+// it. The runner, which serves reads while it folds, never calls it.
+type BulkLoader interface {
+	Settler
+	BeginBulk()
+}
+
 // HeadReader is implemented by stores that report the position of the last event
 // cheaply (the embedded engine and the in-memory test store do). With it the runner
 // measures its lag against the real head; without it, "caught up" means the last

@@ -56,6 +56,10 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 	}
 	for _, s := range slots {
 		s.reset()
+		// Nothing reads the projections before settle below.
+		if b, ok := s.p.(BulkLoader); ok {
+			b.BeginBulk()
+		}
 	}
 	start := time.Now()
 	// The projections fold events without looking at their hash chain; the snapshot

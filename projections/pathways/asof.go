@@ -30,6 +30,7 @@ func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent
 	keep := func(ev *eventstore.Event) bool { return asOf == nil || !ev.RecordedAt.After(*asOf) }
 	m := New(WithLoader(storeLoader(r, keep)))
 	m.recentCap = recent
+	m.bulk = true // nothing reads the model before Settle below
 	// The model folds events without looking at their hash chain.
 	pages, stop := eventstore.ReadAheadForFold(ctx, r, 0, readBatch)
 	defer stop()

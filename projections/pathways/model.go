@@ -65,7 +65,10 @@ type ReadModel struct {
 	// filtered by specialty (the common booking-team view) scans only that specialty.
 	ptlBySpecialty []*ptlIndex
 	// exists counts the pathways in byID whose referral stands.
-	exists  int
+	exists int
+	// bulk: nothing reads the model until Settle (BeginBulk), so the PTL and
+	// duplicate indexes are filed there, once, rather than kept event by event.
+	bulk    bool
 	scratch []byte
 	spare   []*pathway.State
 	// batch holds ApplyBatch's decoded events, reused batch after batch.
@@ -184,6 +187,7 @@ func (m *ReadModel) resetLocked() {
 	m.bySpecialty = nil
 	m.ptlBySpecialty = nil
 	m.exists = 0
+	m.bulk = false
 }
 
 // Name implements projections.Projection.

@@ -50,6 +50,15 @@ func (m *ReadModel) reindex(p *rec) {
 		start = s.Running().StartedOn
 		dup = dupKeyOf(s.Patient.NHSNumber, p.spec)
 	}
+	if m.bulk {
+		// What the rec says is all buildIndexes needs.
+		p.listed, p.ptlSpec, p.dup = running, p.spec, dup
+		if running {
+			p.start = start
+		}
+		m.recandidate(p)
+		return
+	}
 	if p.listed && (!running || !p.start.Equal(start) || p.ptlSpec != p.spec) {
 		m.ptl.remove(p.start, p)
 		m.specialtyPTL(p.ptlSpec).remove(p.start, p)
