@@ -106,28 +106,70 @@ func ParseRecordedAt(s string) (time.Time, error) {
 // "YYYY-MM-DDTHH:MM:SS.ffffffZ", the form every stored event has. It accepts only
 // what time.Parse accepts (a fuzz target holds it to that).
 func parseCanonicalInstant(s string) (time.Time, bool) {
-	if len(s) != 27 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-		s[16] != ':' || s[19] != '.' || s[26] != 'Z' {
+	if len(s) != 27 || s[4] != '-' || s[7] != '-' {
 		return time.Time{}, false
 	}
-	ok := true
-	num := func(from, to int) int {
-		n := 0
-		for i := from; i < to; i++ {
-			c := s[i]
-			if c < '0' || c > '9' {
-				ok = false
-			}
-			n = n*10 + int(c-'0')
+	clock, ok := clockOf(s)
+	year, okY := digits(s[0:4])
+	month, okM := digits(s[5:7])
+	day, okD := digits(s[8:10])
+	if !ok || !okY || !okM || !okD || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC).Add(clock), true
+}
+
+// clockOf is the time of day of a canonical instant, "THH:MM:SS.ffffffZ" after its
+// date.
+func clockOf(s string) (time.Duration, bool) {
+	if len(s) != 27 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[26] != 'Z' {
+		return 0, false
+	}
+	hour, okH := digits(s[11:13])
+	minute, okM := digits(s[14:16])
+	sec, okS := digits(s[17:19])
+	usec, okU := digits(s[20:26])
+	if !okH || !okM || !okS || !okU || hour > 23 || minute > 59 || sec > 59 {
+		return 0, false
+	}
+	return time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute +
+		time.Duration(sec)*time.Second + time.Duration(usec)*time.Microsecond, true
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
 		}
-		return n
+		n = n*10 + int(c-'0')
 	}
-	year, month, day := num(0, 4), num(5, 7), num(8, 10)
-	hour, minute, sec, usec := num(11, 13), num(14, 16), num(17, 19), num(20, 26)
-	if !ok || month < 1 || month > 12 || day < 1 || day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 59 {
-		return time.Time{}, false
+	return n, true
+}
+
+// InstantParser is ParseRecordedAt for instants read one after another, as a
+// log's are: most share the date of the one before, whose midnight it keeps, so
+// that such an instant costs its time of day only. The zero value is ready.
+type InstantParser struct {
+	day      [10]byte
+	midnight time.Time
+	known    bool
+}
+
+// Parse is ParseRecordedAt(s). It keeps nothing of s.
+func (p *InstantParser) Parse(s string) (time.Time, error) {
+	if p.known && len(s) == 27 && s[:10] == string(p.day[:]) {
+		if clock, ok := clockOf(s); ok {
+			return p.midnight.Add(clock), nil
+		}
 	}
-	return time.Date(year, time.Month(month), day, hour, minute, sec, usec*1000, time.UTC), true
+	if t, ok := parseCanonicalInstant(s); ok {
+		copy(p.day[:], s[:10])
+		p.midnight, p.known = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), true
+		return t, nil
+	}
+	return ParseRecordedAt(s)
 }
 
 func daysIn(month, year int) int {

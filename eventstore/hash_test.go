@@ -96,10 +96,73 @@ func FuzzParseRecordedAt(f *testing.F) {
 	})
 }
 
+// An InstantParser reads each of a run of instants as ParseRecordedAt does, whatever
+// the one before it was: a date it remembers, another date, or nothing valid.
+func FuzzInstantParser(f *testing.F) {
+	f.Add("2025-01-06T10:00:01.123456Z", "2025-01-06T23:59:59.999999Z")
+	f.Add("2025-01-06T10:00:01.123456Z", "2025-01-06T24:00:00.000000Z")
+	f.Add("2025-01-06T10:00:01.123456Z", "2025-01-07T00:00:00.000000Z")
+	f.Add("2024-02-29T10:00:00.000000Z", "2024-02-29T10:00:00+01:00")
+	f.Add("2023-02-29T10:00:00.000000Z", "2023-02-29T10:00:00.000000Z")
+	f.Add("garbage", "2025-01-06T10:00:01.12345xZ")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		var p InstantParser
+		for _, s := range []string{a, b, a} {
+			got, err := p.Parse(s)
+			want, wantErr := ParseRecordedAt(s)
+			if (err == nil) != (wantErr == nil) {
+				t.Fatalf("%q after %q: error %v, ParseRecordedAt's %v", s, a, err, wantErr)
+			}
+			if err == nil && !got.Equal(want) {
+				t.Fatalf("%q after %q: %v, ParseRecordedAt's %v", s, a, got, want)
+			}
+		}
+	})
+}
+
+func TestInstantParserSharesADate(t *testing.T) {
+	var p InstantParser
+	first, err := p.Parse("2025-01-06T10:00:01.123456Z")
+	require.NoError(t, err)
+	next, err := p.Parse("2025-01-06T23:59:59.999999Z")
+	require.NoError(t, err)
+	require.Equal(t, time.Date(2025, 1, 6, 23, 59, 59, 999999000, time.UTC), next)
+	require.Equal(t, time.UTC, next.Location())
+	require.True(t, next.After(first))
+	_, err = p.Parse("2025-01-06T24:00:00.000000Z")
+	require.Error(t, err, "the remembered date does not let an hour 24 through")
+	other, err := p.Parse("2025-03-30T01:30:00.000000Z")
+	require.NoError(t, err)
+	require.Equal(t, time.Date(2025, 3, 30, 1, 30, 0, 0, time.UTC), other)
+}
+
 func BenchmarkComputeHash(b *testing.B) {
 	e := goldenEvent()
 	b.ReportAllocs()
 	for b.Loop() {
 		ComputeHash("abc", &e)
 	}
+}
+
+// A log's recorded_at, one after another on the same day, as a replay reads them.
+func BenchmarkRecordedAt(b *testing.B) {
+	at := make([]string, 256)
+	for i := range at {
+		at[i] = FormatRecordedAt(time.Date(2025, 1, 6, 9, 0, i, i*1000, time.UTC))
+	}
+	b.Run("ParseRecordedAt", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, err := ParseRecordedAt(at[i%len(at)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("InstantParser", func(b *testing.B) {
+		var p InstantParser
+		for i := 0; b.Loop(); i++ {
+			if _, err := p.Parse(at[i%len(at)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

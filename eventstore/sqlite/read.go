@@ -308,6 +308,7 @@ func bindAll(st *lite.Stmt, args ...any) error {
 // consumer that keeps one of those strings for long keeps its slab with it; the
 // projections copy what they keep (eventstore.Event says so).
 type decoder struct {
+	at     eventstore.InstantParser
 	slab   []byte
 	intern map[string]string
 	last   [colHash + 1]string // the previous row's value of each interned column
@@ -378,7 +379,7 @@ func (d *decoder) row(st *lite.Stmt, e *eventstore.Event) error {
 	e.SchemaVersion = int(st.Int64(colSchemaVersion))
 	at := st.Bytes(colRecordedAt)
 	var err error
-	if e.RecordedAt, err = eventstore.ParseRecordedAt(unsafe.String(unsafe.SliceData(at), len(at))); err != nil {
+	if e.RecordedAt, err = d.at.Parse(unsafe.String(unsafe.SliceData(at), len(at))); err != nil {
 		// Parse again from a copy: the first error refers to SQLite's memory.
 		_, err = eventstore.ParseRecordedAt(string(at))
 		return fmt.Errorf("%w: event at position %d: recorded_at: %w", eventstore.ErrStorage, e.Position, err)
