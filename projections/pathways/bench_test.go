@@ -99,19 +99,24 @@ func BenchmarkRebuild(b *testing.B) {
 }
 
 // benchRebuild folds the log into an empty model, per event with Apply (what the
-// live tail does) and in pages with ApplyBatch (what a replay and a catch-up do),
-// laying it out in pages the size replay reads as a store would, and reports events
-// per second and how often a stream was re-read.
+// live tail does), in pages with ApplyBatch (what the runner's catch-up does) and
+// in pages with the indexes filed at the end (BeginBulk … Settle: what a replay and
+// an as-of build do), laying it out in pages the size replay reads as a store
+// would, and reports events per second and how often a stream was re-read.
 func benchRebuild(b *testing.B, log *pagedLog, load pathways.Loader, loads *int) {
 	pg := make([]eventstore.Event, projections.ReplayBatch)
 	for _, mode := range []struct {
 		name string
 		page int
-	}{{"event", 0}, {"page", projections.ReplayBatch}} {
+		bulk bool
+	}{{"event", 0, false}, {"page", projections.ReplayBatch, false}, {"replay", projections.ReplayBatch, true}} {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
 				*loads = 0
 				m := pathways.New(pathways.WithLoader(load))
+				if mode.bulk {
+					m.BeginBulk()
+				}
 				for from := 0; from < log.len(); from += len(pg) {
 					evs := log.page(pg, from)
 					if mode.page == 0 {
@@ -125,6 +130,9 @@ func benchRebuild(b *testing.B, log *pagedLog, load pathways.Loader, loads *int)
 					if n, err := m.ApplyBatch(evs); err != nil || n != len(evs) {
 						b.Fatal(n, err)
 					}
+				}
+				if mode.bulk {
+					m.Settle()
 				}
 			}
 			b.ReportMetric(float64(log.len())*float64(b.N)/b.Elapsed().Seconds(), "events/s")
