@@ -13,17 +13,13 @@ import (
 // order event by event, built from the recs at the end of a bulk load. Listed and
 // duplicate pathways are live, so all are in byID.
 func (m *ReadModel) buildIndexes() {
-	type filed struct {
-		key uint64
-		r   *rec
-	}
-	var listed []filed
+	var listed []entry
 	for _, p := range m.byID {
 		if p.listed {
-			listed = append(listed, filed{idKey(p.id), p})
+			listed = append(listed, entry{idKey(p.id), p})
 		}
 	}
-	slices.SortFunc(listed, func(a, b filed) int {
+	slices.SortFunc(listed, func(a, b entry) int {
 		if c := a.r.start.Compare(b.r.start); c != 0 {
 			return c
 		}
@@ -35,12 +31,11 @@ func (m *ReadModel) buildIndexes() {
 	m.ptl = ptlIndex{}
 	m.ptlBySpecialty = nil
 	m.dups = map[dupKey][]*rec{}
-	for _, f := range listed {
-		e := entry{f.key, f.r}
-		m.ptl.push(f.r.start, e)
-		m.specialtyPTL(f.r.ptlSpec).push(f.r.start, e)
-		if f.r.dup != 0 {
-			m.dups[f.r.dup] = append(m.dups[f.r.dup], f.r)
+	for _, e := range listed {
+		m.ptl.push(e.r.start, e)
+		m.specialtyPTL(e.r.ptlSpec).push(e.r.start, e)
+		if e.r.dup != 0 {
+			m.dups[e.r.dup] = append(m.dups[e.r.dup], e.r)
 		}
 	}
 }
