@@ -91,6 +91,7 @@ func (m *ReadModel) Settle() {
 	defer m.mu.Unlock()
 	m.catchingUp = false
 	m.evict()
+	m.unpark(0)
 	if m.bulk {
 		m.bulk = false
 		m.buildIndexes()

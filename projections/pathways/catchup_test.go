@@ -78,3 +78,66 @@ func TestPagesInPathwayOrderKeepTheRecentList(t *testing.T) {
 	require.False(t, m.catchingUp)
 	require.Equal(t, 4, m.recent.n)
 }
+
+// Pathways nullified by a missed first appointment are rebooked later on the same
+// pathway (RTT.md §2). While the model catches up in a live log's order they are
+// packed rather than dropped to their return records when they leave the recent
+// list, so the rebooking unpacks them instead of re-reading the stream; Settle
+// drops those still waiting. The answers are those of a model that never parks.
+func TestCatchingUpParksPathwaysThatMayRestart(t *testing.T) {
+	f := newFeed(t)
+	const n = 300
+	for i := range n {
+		referNumbered(f, i)
+	}
+	// An alert on every pathway: unpacking them all, the first page starts catching up.
+	for i := range n {
+		f.do(fmt.Sprintf("P-%03d", i), pathway.FlagAlert{FlaggedOn: d("2025-01-13"), Code: "interpreter"})
+	}
+	for i := range n {
+		f.do(fmt.Sprintf("P-%03d", i), pathway.RecordActivity{OccurredOn: d("2025-01-20"), Kind: "outpatient_first",
+			RTTStatus: "33", Attendance: "did_not_attend"})
+	}
+	for i := range n / 2 {
+		f.do(fmt.Sprintf("P-%03d", i), pathway.RecordActivity{OccurredOn: d("2025-02-10"), Kind: "outpatient_first", RTTStatus: "10"})
+	}
+	loads := 0
+	load := func(id string, before uint64) ([]pathway.Recorded, error) {
+		loads++
+		return f.load(id, before)
+	}
+	m := New(WithLoader(load), WithRecent(4))
+	applyPages(t, m, f.log, 900)
+	require.True(t, m.catchingUp)
+	require.Zero(t, loads, "every rebooking met its pathway parked, not gone cold")
+	require.Equal(t, n/2, m.OpenPathways())
+	require.NotEmpty(t, m.parked)
+
+	m.Settle()
+	require.Empty(t, m.parked[m.parkedHead:])
+	for id, p := range m.byID {
+		require.True(t, p.live || p.state != nil, "%s: nothing packed but live pathways after Settle", id)
+	}
+
+	never := New(WithLoader(f.load), WithRecent(4))
+	applyPages(t, never, f.log, batchInline) // short batches never catch up, never park
+	never.Settle()
+	require.Equal(t, n, m.Pathways())
+	require.Equal(t, never.Pathways(), m.Pathways())
+	on := d("2025-05-01")
+	want, _, err := never.WaitingList(Query{On: on, Limit: MaxLimit})
+	require.NoError(t, err)
+	got, _, err := m.WaitingList(Query{On: on, Limit: MaxLimit})
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.Equal(t, never.Report(on), m.Report(on))
+	for i := range n {
+		id := fmt.Sprintf("P-%03d", i)
+		ws, wok, werr := never.Pathway(id)
+		gs, gok, gerr := m.Pathway(id)
+		require.NoError(t, werr)
+		require.NoError(t, gerr)
+		require.Equal(t, wok, gok, id)
+		require.Equal(t, ws, gs, id)
+	}
+}

@@ -50,9 +50,14 @@ type ReadModel struct {
 	// misses counts events that met a pathway no longer decoded (unpacked or
 	// re-read): what tells a batch that the list is too short for the log's order.
 	misses int
-	cold   coldStore
-	codes  codes
-	ptl    ptlIndex
+	// parked lists, oldest first from parkedHead, pathways packed rather than
+	// dropped while catching up because they may restart (mayRestart); Settle
+	// drops those still parked.
+	parked     []*rec
+	parkedHead int
+	cold       coldStore
+	codes      codes
+	ptl        ptlIndex
 	// dups maps NHS number and specialty to the listed pathways of that patient
 	// in that specialty.
 	dups   map[dupKey][]*rec
@@ -184,6 +189,7 @@ func (m *ReadModel) resetLocked() {
 	m.lastActor, m.lastUser, m.lastRole = pathway.Actor{}, "", ""
 	m.spare = nil
 	m.catchingUp = false
+	m.parked, m.parkedHead = nil, 0
 	m.bySpecialty = nil
 	m.ptlBySpecialty = nil
 	m.exists = 0
@@ -322,12 +328,16 @@ func (m *ReadModel) evict() {
 	for m.recent.n > limit {
 		p := m.recent.tail
 		m.recent.unlink(p)
-		if p.live {
+		parking := !p.live && m.catchingUp && mayRestart(p.state)
+		if p.live || parking {
 			// Packed into a scratch buffer and copied at its exact size: growing
 			// each in place would leave up to half of it spare.
 			m.scratch = appendPacked(m.scratch[:0], p.state)
 			m.release(p.state)
 			p.packed, p.state = bytes.Clone(m.scratch), nil
+			if parking {
+				m.park(p)
+			}
 			continue
 		}
 		m.dropLocked(p)
