@@ -3,6 +3,7 @@ package eventstore
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // Break is one broken link in a stream's hash chain.
@@ -36,10 +37,41 @@ type VerifyReport struct {
 // MaxReportedBreaks bounds the report; counting goes on past it.
 const MaxReportedBreaks = 100
 
+// chainHead is what a stream's chain needs of its last event. It keeps its own
+// copy of that event's hash: a read page's strings may share a block with
+// thousands of other events (Event), and a million streams' heads would keep the
+// whole log's bytes. A SHA-256 hash in hex (every hash ComputeHash writes) is
+// copied into the head; any other (an edited file) is kept as a string of its own.
 type chainHead struct {
 	next   uint64
-	hash   string
+	hex    [64]byte
+	other  string
+	isHex  bool
 	broken bool
+}
+
+func (h *chainHead) hash() string {
+	if h.isHex {
+		return string(h.hex[:])
+	}
+	return h.other
+}
+
+func (h *chainHead) follows(prevHash string) bool {
+	if h.isHex {
+		return len(prevHash) == len(h.hex) && prevHash == string(h.hex[:])
+	}
+	return prevHash == h.other
+}
+
+func (h *chainHead) keep(hash string) {
+	h.isHex = len(hash) == len(h.hex)
+	if h.isHex {
+		copy(h.hex[:], hash)
+		h.other = ""
+		return
+	}
+	h.other = strings.Clone(hash)
 }
 
 // Chain checks the links of streams one event at a time, in log order.
@@ -57,15 +89,15 @@ func (c *Chain) Add(e *Event) {
 	h := c.heads[e.Stream]
 	if h == nil {
 		h = &chainHead{}
-		c.heads[e.Stream] = h
+		c.heads[strings.Clone(e.Stream)] = h
 		c.report.Streams++
 	}
 	var problem, expected, found string
 	switch {
 	case e.StreamVersion != h.next:
 		problem, expected, found = "stream version out of sequence", fmt.Sprint(h.next), fmt.Sprint(e.StreamVersion)
-	case e.PrevHash != h.hash:
-		problem, expected, found = "prev_hash does not match the previous event's hash", h.hash, e.PrevHash
+	case !h.follows(e.PrevHash):
+		problem, expected, found = "prev_hash does not match the previous event's hash", h.hash(), e.PrevHash
 	default:
 		if want := ComputeHash(e.PrevHash, e); want != e.Hash {
 			problem, expected, found = "hash does not match the event's content", want, e.Hash
@@ -80,7 +112,7 @@ func (c *Chain) Add(e *Event) {
 		h.broken = true
 	}
 	h.next = e.StreamVersion + 1
-	h.hash = e.Hash
+	h.keep(e.Hash)
 }
 
 // Report returns the findings so far.
