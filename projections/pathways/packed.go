@@ -159,6 +159,19 @@ type packer struct {
 	ids   uint64 // elements of []string fields
 	nseen int
 	seen  [packSeen]string
+	// seenKey holds each seen string's strKey: the search for a back-reference
+	// compares integers, and strings only where the keys agree.
+	seenKey [packSeen]uint64
+}
+
+// strKey is a string's length and first bytes in one integer: equal strings have
+// equal keys, and the event ids a state holds (UUIDs) nearly never share one.
+func strKey(s string) uint64 {
+	k := uint64(len(s))
+	for i := 0; i < len(s) && i < 7; i++ {
+		k = k<<8 | uint64(s[i])
+	}
+	return k
 }
 
 // appendPacked appends s's compact encoding to buf. History and retraction marks
@@ -374,8 +387,9 @@ func (p *packer) str(s string) {
 			return
 		}
 	}
+	key := strKey(s)
 	for i := 0; i < p.nseen; i++ {
-		if p.seen[i] == s {
+		if p.seenKey[i] == key && p.seen[i] == s {
 			p.uvarint(uint64(i)<<2 | strBackref)
 			return
 		}
@@ -389,7 +403,7 @@ func (p *packer) str(s string) {
 	}
 	p.text += uint64(len(s))
 	if p.nseen < packSeen {
-		p.seen[p.nseen] = s
+		p.seen[p.nseen], p.seenKey[p.nseen] = s, key
 		p.nseen++
 	}
 }
@@ -397,17 +411,36 @@ func (p *packer) str(s string) {
 // canonicalUUID accepts only the lowercase hyphenated form, the one unpack writes
 // back: an uppercase or braced id packed as 16 bytes would come back altered.
 func canonicalUUID(s string) (uuid.UUID, bool) {
-	if len(s) != 36 {
-		return uuid.UUID{}, false
+	var u uuid.UUID
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return u, false
 	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'F' {
+	j := 0
+	for i := 0; i < len(s); i += 2 {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			i--
+			continue
+		}
+		hi, lo := lowerHex[s[i]], lowerHex[s[i+1]]
+		if hi > 15 || lo > 15 {
 			return uuid.UUID{}, false
 		}
+		u[j] = hi<<4 | lo
+		j++
 	}
-	u, err := uuid.Parse(s)
-	return u, err == nil
+	return u, true
 }
+
+// lowerHex maps a lowercase hex digit to its value and every other byte to 0xff.
+var lowerHex = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i, c := range "0123456789abcdef" {
+		t[c] = byte(i)
+	}
+	return t
+}()
 
 // unpackedPtrs gives a state's pointer fields one allocation between them.
 type unpackedPtrs struct {

@@ -351,11 +351,15 @@ func TestCanonicalUUIDAgreesWithTheUUIDPackage(t *testing.T) {
 			s = "{" + s[:34] + "}"
 		}
 		want := false
-		if p, err := uuid.Parse(s); err == nil && p.String() == s {
+		p, err := uuid.Parse(s)
+		if err == nil && p.String() == s {
 			want = true
 		}
-		_, got := canonicalUUID(s)
+		parsed, got := canonicalUUID(s)
 		require.Equal(t, want, got, "%q", s)
+		if got {
+			require.Equal(t, p, parsed, "%q", s)
+		}
 	})
 }
 
@@ -624,4 +628,37 @@ func BenchmarkPackUnpack(b *testing.B) {
 		}
 		b.ReportMetric(avg, "bytes/state")
 	})
+}
+
+// BenchmarkPack and BenchmarkUnpack: the final states of 300 generated pathways, as
+// a replay in date order packs and unpacks them when they leave and rejoin the
+// recent list.
+func BenchmarkPack(b *testing.B) {
+	states := benchStates(b)
+	var buf []byte
+	for i := 0; b.Loop(); i++ {
+		buf = appendPacked(buf[:0], &states[i%len(states)])
+	}
+}
+
+func BenchmarkUnpack(b *testing.B) {
+	states := benchStates(b)
+	packed := make([][]byte, len(states))
+	for i := range states {
+		packed[i] = appendPacked(nil, &states[i])
+	}
+	for i := 0; b.Loop(); i++ {
+		if _, err := unpack(packed[i%len(packed)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchStates(b *testing.B) []pathway.State {
+	b.Helper()
+	states := make([]pathway.State, 300)
+	for i := range states {
+		states[i] = pathway.Fold(packHistory(i)).WithoutHistory()
+	}
+	return states
 }
