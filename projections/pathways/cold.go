@@ -58,24 +58,9 @@ func newColdStore() coldStore {
 	return coldStore{byUUID: map[[16]byte]span{}, byName: map[string]span{}}
 }
 
-// uuidKey is id's 16 bytes when id is a canonical lower-case UUID.
-func uuidKey(id string) ([16]byte, bool) {
-	if len(id) != 36 {
-		return [16]byte{}, false
-	}
-	// A 36-byte text uuid.Parse accepts is the hyphenated form; canonical means
-	// lower case as well, so that the key turns back into the same id.
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; c >= 'A' && c <= 'F' {
-			return [16]byte{}, false
-		}
-	}
-	u, err := uuid.Parse(id)
-	if err != nil {
-		return [16]byte{}, false
-	}
-	return u, true
-}
+// uuidKey is id's 16 bytes when id is a canonical lower-case UUID, so that the key
+// turns back into the same id.
+func uuidKey(id string) ([16]byte, bool) { return canonicalUUID(id) }
 
 func uuidString(k []byte) string { return uuid.UUID(k).String() }
 
