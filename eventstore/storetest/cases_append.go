@@ -19,14 +19,7 @@ func testReadAllAppend(t *testing.T, h Harness) {
 	if !ok {
 		t.Skipf("%T reads no pages into the caller's memory (eventstore.AppendReader): ReadAhead allocates each page", s)
 	}
-	start := headOf(t, s)
-	p := prefix()
-	// Over 4,096 events, so that an engine reading a large page in parts does so.
-	const n, per = 5000, 500
-	for i := 0; i < n/per; i++ {
-		_, err := s.Append(ctx(t), p, eventstore.Any(), evs(per)...)
-		require.NoError(t, err)
-	}
+	start, n, per := appendPages(t, s)
 	want, err := s.ReadAll(ctx(t), start, n)
 	require.NoError(t, err)
 	require.Len(t, want, n)
@@ -75,13 +68,7 @@ func testReadAllForFold(t *testing.T, h Harness) {
 	if !ok {
 		t.Skipf("%T reads no events without their hash chain (eventstore.FoldReader): a replay reads them whole", s)
 	}
-	start := headOf(t, s)
-	p := prefix()
-	const n, per = 5000, 500
-	for i := 0; i < n/per; i++ {
-		_, err := s.Append(ctx(t), fmt.Sprintf("%s-%d", p, i), eventstore.NoStream(), evs(per)...)
-		require.NoError(t, err)
-	}
+	start, n, _ := appendPages(t, s)
 	for _, limit := range []int{n, 100} {
 		want, err := s.ReadAll(ctx(t), start, limit)
 		require.NoError(t, err)
@@ -96,4 +83,18 @@ func testReadAllForFold(t *testing.T, h Harness) {
 		require.Equal(t, want, got, "limit %d", limit)
 		require.Same(t, &dst[:1][0], &got[0], "read into dst's memory")
 	}
+}
+
+// appendPages appends n events in runs of per to one new stream and returns the
+// head before them: over 4,096 events, so that an engine reading a large page in
+// parts does so.
+func appendPages(t *testing.T, s eventstore.Store) (start uint64, n, per int) {
+	start = headOf(t, s)
+	p := prefix()
+	n, per = 5000, 500
+	for i := 0; i < n/per; i++ {
+		_, err := s.Append(ctx(t), p, eventstore.Any(), evs(per)...)
+		require.NoError(t, err)
+	}
+	return start, n, per
 }

@@ -1,7 +1,6 @@
 package pathways
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -17,28 +16,8 @@ func TestPropertyBulkLoadAnswersAsEventByEvent(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		f := newFeed(t, rapid.IntRange(1, 8).Draw(rt, "recent"))
 		specs := []string{"100", "110", "130"}
-		n := rapid.IntRange(1, 30).Draw(rt, "pathways")
-		for i := range n {
-			id := fmt.Sprintf("p%02d", rapid.IntRange(0, 99).Draw(rt, "id"))
-			if _, seen := f.state[id]; seen {
-				continue
-			}
-			spec := rapid.SampledFrom(specs).Draw(rt, "specialty")
-			// Few start days, so that days hold several pathways ordered by id.
-			start := d("2025-01-06").AddDays(rapid.IntRange(0, 5).Draw(rt, "start")).String()
-			f.do(id, refer(id, spec, start))
-			if rapid.Bool().Draw(rt, "listed") {
-				f.do(id, pathway.AddToWaitingList{DecidedOn: d("2025-03-10"), ListType: "inpatient", Priority: "P3",
-					ExpectedMinutes: rapid.IntRange(0, 120).Draw(rt, "minutes")})
-			}
-			switch rapid.IntRange(0, 3).Draw(rt, "then") {
-			case 1:
-				f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-01"), Kind: "admission", RTTStatus: "30"})
-			case 2:
-				f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-01"), Kind: "admission", RTTStatus: "30"})
-				f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-02").AddDays(i % 3), Kind: "outpatient_follow_up", RTTStatus: "10"})
-			}
-		}
+		// Few start days, so that days hold several pathways ordered by id.
+		drawPathways(rt, f, specs, 30, 5)
 		bulk := New(WithLoader(f.load))
 		bulk.recentCap = f.m.recentCap
 		bulk.BeginBulk()

@@ -19,23 +19,7 @@ func TestSpecialtyIndexesAgreeWithTheWholeList(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		f := newFeed(t)
 		specs := []string{"100", "110", "130"}
-		n := rapid.IntRange(1, 25).Draw(rt, "pathways")
-		for i := range n {
-			id := fmt.Sprintf("p%02d", i)
-			spec := rapid.SampledFrom(specs).Draw(rt, "specialty")
-			f.do(id, refer(id, spec, d("2025-01-06").AddDays(rapid.IntRange(0, 60).Draw(rt, "start")).String()))
-			if rapid.Bool().Draw(rt, "listed") {
-				f.do(id, pathway.AddToWaitingList{DecidedOn: d("2025-03-10"), ListType: "inpatient", Priority: "P3",
-					ExpectedMinutes: rapid.IntRange(0, 120).Draw(rt, "minutes")})
-			}
-			switch rapid.IntRange(0, 3).Draw(rt, "then") {
-			case 1:
-				f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-01"), Kind: "admission", RTTStatus: "30"})
-			case 2:
-				f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-01"), Kind: "admission", RTTStatus: "30"})
-				f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-02"), Kind: "outpatient_follow_up", RTTStatus: "10"})
-			}
-		}
+		drawPathways(rt, f, specs, 25, 60)
 		on := d("2025-05-01")
 		all, _, err := f.m.WaitingList(Query{On: on, Limit: MaxLimit})
 		require.NoError(rt, err)
@@ -85,4 +69,29 @@ func TestPropertyIDKeyOrderIsIDOrder(t *testing.T) {
 		}
 		require.Equal(rt, strings.Compare(a, b), got, "%q vs %q", a, b)
 	})
+}
+
+// drawPathways refers up to n pathways, with ids drawn in any order, each in one of
+// specs with a clock starting within startDays of 6 January 2025; some are listed
+// for admission, some then treated, some treated and started again.
+func drawPathways(rt *rapid.T, f *feed, specs []string, n, startDays int) {
+	for i := range rapid.IntRange(1, n).Draw(rt, "pathways") {
+		id := fmt.Sprintf("p%02d", rapid.IntRange(0, 99).Draw(rt, "id"))
+		if _, seen := f.state[id]; seen {
+			continue
+		}
+		spec := rapid.SampledFrom(specs).Draw(rt, "specialty")
+		f.do(id, refer(id, spec, d("2025-01-06").AddDays(rapid.IntRange(0, startDays).Draw(rt, "start")).String()))
+		if rapid.Bool().Draw(rt, "listed") {
+			f.do(id, pathway.AddToWaitingList{DecidedOn: d("2025-03-10"), ListType: "inpatient", Priority: "P3",
+				ExpectedMinutes: rapid.IntRange(0, 120).Draw(rt, "minutes")})
+		}
+		switch rapid.IntRange(0, 3).Draw(rt, "then") {
+		case 1:
+			f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-01"), Kind: "admission", RTTStatus: "30"})
+		case 2:
+			f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-01"), Kind: "admission", RTTStatus: "30"})
+			f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-02").AddDays(i % 3), Kind: "outpatient_follow_up", RTTStatus: "10"})
+		}
+	}
 }
