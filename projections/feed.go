@@ -52,37 +52,33 @@ func (r *Runner) run(ctx context.Context) {
 	}
 }
 
-// readPage reads the next catch-up batch, into the runner's own page when the
-// store can: projections copy what they keep out of an event, never the page.
-func (r *Runner) readPage(ctx context.Context) ([]eventstore.Event, error) {
-	ar, ok := r.store.(eventstore.AppendReader)
-	if !ok {
-		return r.store.ReadAll(ctx, r.pos, r.opts.BatchSize)
-	}
-	evs, err := ar.ReadAllAppend(ctx, r.pos, r.opts.BatchSize, r.page[:0])
-	if err == nil {
-		r.page = evs
-	}
-	return evs, err
-}
+var errReadAheadEnded = errors.New("projections: the log's read-ahead ended without a last page")
 
 func fatal(err error) bool {
 	var aerr *ApplyError
 	return errors.As(err, &aerr) || errors.Is(err, eventstore.ErrClosed)
 }
 
+// catchUp applies the log from r.pos to its head. The next pages are read while one
+// is applied (as a replay does), so reading and folding share the two cores.
 func (r *Runner) catchUp(ctx context.Context) error {
 	r.setPhase(phaseCatchingUp)
+	pages, stop := eventstore.ReadAhead(ctx, r.store, r.pos, r.opts.BatchSize)
+	defer stop()
 	for {
 		if err := r.between(ctx); err != nil {
 			return err
 		}
-		evs, err := r.readPage(ctx)
-		if err != nil {
-			return err
+		pg, ok := <-pages
+		if !ok {
+			// The read-ahead always ends with a page saying why; never mistake its
+			// absence for the head of the log.
+			return errors.Join(errReadAheadEnded, ctx.Err())
 		}
-		if len(evs) == 0 {
-			r.page = nil // pins no events while the runner follows the live log
+		if pg.Err != nil {
+			return pg.Err
+		}
+		if len(pg.Events) == 0 {
 			for _, s := range r.active {
 				s.settle()
 			}
@@ -92,7 +88,10 @@ func (r *Runner) catchUp(ctx context.Context) error {
 			r.notify.broadcast()
 			return nil
 		}
-		if err := r.applyFeed(evs); err != nil {
+		err := r.applyFeed(pg.Events)
+		// Projections copy what they keep out of an event, never the page.
+		pg.Recycle()
+		if err != nil {
 			return err
 		}
 	}

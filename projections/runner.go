@@ -66,10 +66,7 @@ func (p phase) String() string {
 // Runner feeds projections from the global log. Create it with NewRunner, then
 // Start it; all methods are safe for concurrent use.
 type Runner struct {
-	store eventstore.Store
-	// page is the catch-up page, read into again batch after batch when the store
-	// can (eventstore.AppendReader); only the feed goroutine touches it.
-	page    []eventstore.Event
+	store   eventstore.Store
 	heads   HeadReader
 	snapDir string
 	log     *slog.Logger
