@@ -90,15 +90,20 @@ func readAhead(ctx context.Context, r Reader, into func(context.Context, uint64,
 			} else {
 				evs, err = r.ReadAll(ctx, after, batch)
 			}
+			// Where to read next is taken before the page is handed over: it is
+			// the consumer's from then on, to filter or clear in place.
+			last := len(evs) == 0 || err != nil
+			if !last {
+				after = evs[len(evs)-1].Position
+			}
 			select {
 			case ch <- Page{Events: evs, Err: err, free: free}:
 			case <-quit:
 				return
 			}
-			if err != nil || len(evs) == 0 {
+			if last {
 				return
 			}
-			after = evs[len(evs)-1].Position
 		}
 	}()
 	return ch, func() {
