@@ -14,6 +14,7 @@ import (
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/internal/gcfloor"
 	"github.com/pathway-ledger/ledger/projections/pathways"
 	"github.com/pathway-ledger/ledger/projections/rttreport"
 	"github.com/pathway-ledger/ledger/rtt"
@@ -180,6 +181,8 @@ func exportModel(ctx context.Context, sf *storeFlags, asOf *time.Time, out strin
 		return err
 	}
 	defer store.Close()
+	// A batch job like a replay: the same floor under the collector's headroom.
+	defer gcfloor.Start(replayHeadroom)()
 	var model *pathways.ReadModel
 	if asOf != nil {
 		model, err = pathways.BuildAsOf(ctx, store, *asOf)
