@@ -2,9 +2,12 @@ package projections
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/pathway-ledger/ledger/eventstore"
 )
 
 type requestKind int
@@ -161,24 +164,15 @@ func (r *Runner) rebuild(ctx context.Context, slots []*slot, done chan<- error) 
 	var events uint64
 	retry := r.opts.RetryMin
 	for {
-		from := lowest(slots)
-		evs, err := r.store.ReadAll(ctx, from, r.opts.BatchSize)
+		err := r.fill(ctx, slots, &events)
+		var applyErr *ApplyError
+		if errors.As(err, &applyErr) {
+			r.stop(err)
+			r.cancel()
+			done <- err
+			return
+		}
 		if err == nil {
-			var n int
-			n, err = feed(slots, evs, math.MaxUint64)
-			events += uint64(n)
-			for _, s := range slots {
-				s.publish()
-			}
-			if err != nil {
-				r.stop(err)
-				r.cancel()
-				done <- err
-				return
-			}
-			if len(evs) == r.opts.BatchSize && lowest(slots) < r.feedPos.Load() {
-				continue
-			}
 			join := request{kind: reqJoin, slots: slots, done: make(chan error, 1)}
 			if err = r.send(ctx, join); err == nil {
 				if err = r.await(ctx, join.done); err == nil {
@@ -204,6 +198,32 @@ func (r *Runner) rebuild(ctx context.Context, slots []*slot, done chan<- error) 
 		}
 		retry = min(2*retry, r.opts.RetryMax)
 	}
+}
+
+// fill applies the log to detached slots from where they stand until they reach
+// the feed's position or the head of the log, reading the next pages while one is
+// applied. A read failure comes back as it is, a refused event as an *ApplyError.
+func (r *Runner) fill(ctx context.Context, slots []*slot, events *uint64) error {
+	pages, stop := eventstore.ReadAhead(ctx, r.store, lowest(slots), r.opts.BatchSize)
+	defer stop()
+	for pg := range pages {
+		if pg.Err != nil {
+			return pg.Err
+		}
+		if len(pg.Events) == 0 {
+			return nil
+		}
+		n, err := feed(slots, pg.Events, math.MaxUint64)
+		*events += uint64(n)
+		for _, s := range slots {
+			s.publish()
+		}
+		pg.Recycle()
+		if err != nil || lowest(slots) >= r.feedPos.Load() {
+			return err
+		}
+	}
+	return errors.Join(errReadAheadEnded, ctx.Err())
 }
 
 // join brings rebuilt slots to the feed position and puts them back on the feed.
