@@ -11,8 +11,8 @@ type AppendReader interface {
 	ReadAllAppend(ctx context.Context, after uint64, limit int, dst []Event) ([]Event, error)
 }
 
-// FoldReader is an AppendReader that can leave out the hash chain: ReadAllForFold
-// is ReadAllAppend with every event's PrevHash and Hash empty. A projection folds
+// FoldReader reads the global log as AppendReader does, but can leave out the hash
+// chain: ReadAllForFold is ReadAllAppend with every event's PrevHash and Hash empty. A projection folds
 // events and never looks at their hashes, which are a third of an event's bytes;
 // a replay reads them with ReadAheadForFold. Whatever checks the chain (ledger
 // verify, the audit routes) or records a position by its event's hash reads
