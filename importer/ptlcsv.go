@@ -45,7 +45,27 @@ func (r *Result) OK() bool { return r.RowsRefused == 0 }
 // imports nothing until every row has been seen. Row problems are Refusals in the
 // Result. A problem with the file itself (encoding, header, CSV syntax, truncation,
 // no rows) returns a *FileError and no Result. Other errors come from r.
+//
+// The Result holds every valid row; CheckPTL checks a file without holding them.
 func ParsePTL(r io.Reader, opts Options) (*Result, error) {
+	var rows []Row
+	res, err := CheckPTL(r, opts, func(row Row) error {
+		rows = append(rows, row)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Rows = rows
+	return res, nil
+}
+
+// CheckPTL is ParsePTL handing each valid row to valid, in file order, instead of
+// holding it: the Result's Rows stay empty, so a trust's whole extract is never in
+// memory at once. Reading the file a second time gives the same rows (with the same
+// Sum) when it has not changed, which is how an import writes rows it checked
+// first. An error from valid stops the check and is returned as it is.
+func CheckPTL(r io.Reader, opts Options, valid func(Row) error) (*Result, error) {
 	provider := strings.ToUpper(strings.TrimSpace(opts.ProviderCode))
 	if !validODSCode(provider) {
 		return nil, fmt.Errorf("importer: ProviderCode %q must be an ODS code of 3 to 5 letters and digits", opts.ProviderCode)
@@ -74,7 +94,7 @@ func ParsePTL(r io.Reader, opts Options) (*Result, error) {
 	}
 	res := &Result{ProviderCode: provider, AsOf: opts.AsOf, Refusals: []Refusal{}, Warnings: warnings}
 	p := ptlPass{res: res, hdr: hdr, check: rowChecker{asOf: opts.AsOf, provider: provider},
-		firstByLocal: map[string]firstSeen{}, firstByPatient: map[string]int{}}
+		firstByLocal: map[string]firstSeen{}, firstByPatient: map[string]firstRow{}, valid: valid}
 	blank, shortLast, lastRefused := 0, 0, false
 	for {
 		rec, err := cr.Read()
@@ -93,7 +113,11 @@ func ParsePTL(r io.Reader, opts Options) (*Result, error) {
 		if len(rec) != hdr.width {
 			shortLast = line
 		}
-		lastRefused = !p.row(line, rec)
+		ok, err := p.row(line, rec)
+		if err != nil {
+			return nil, err
+		}
+		lastRefused = !ok
 	}
 	if shortLast > 0 && !tr.endsWithNewline() {
 		return nil, &FileError{Line: shortLast, Rule: RuleTruncatedFile,
@@ -117,25 +141,34 @@ type firstSeen struct {
 	sum  uint64
 }
 
-// ptlPass holds what one pass over the rows needs to find repeats.
+// firstRow is the first valid row of a patient in a specialty.
+type firstRow struct {
+	line  int
+	local string
+}
+
+// ptlPass holds what one pass over the rows needs to find repeats. Its keys are
+// copies: a cell's string shares its memory with the whole record's.
 type ptlPass struct {
 	res            *Result
 	hdr            header
 	check          rowChecker
 	firstByLocal   map[string]firstSeen
-	firstByPatient map[string]int // NHS number + specialty → index into Rows
+	firstByPatient map[string]firstRow // NHS number + specialty
+	valid          func(Row) error
 	lastLine       int
 }
 
-// row checks one record and files it as a Row or as refusals; it reports validity.
-func (p *ptlPass) row(line int, rec []string) bool {
+// row checks one record and hands it on as a Row or files its refusals; it reports
+// validity, and the error of the row's receiver.
+func (p *ptlPass) row(line int, rec []string) (bool, error) {
 	p.res.RowsRead++
 	p.lastLine = line
 	if len(rec) != p.hdr.width {
 		p.res.RowsRefused++
 		p.res.Refusals = append(p.res.Refusals, Refusal{Line: line, Field: "(row)", Rule: RuleWrongFieldCount,
 			Detail: fmt.Sprintf("has %d fields, the header has %d", len(rec), p.hdr.width)})
-		return false
+		return false, nil
 	}
 	cell := func(c col) string {
 		if i := p.hdr.index[c]; i >= 0 {
@@ -146,8 +179,8 @@ func (p *ptlPass) row(line int, rec []string) bool {
 	row, refusals := p.check.check(line, cell)
 	// The first row with a local id claims it, valid or not: which of two rows a
 	// trust meant cannot be guessed, so later ones are refused and the fix is theirs.
+	sum := fingerprint(rec)
 	if id := row.LocalPathwayID; id != "" {
-		sum := fingerprint(rec)
 		if first, ok := p.firstByLocal[id]; ok {
 			detail := fmt.Sprintf("local_pathway_id is already used on line %d with different values", first.line)
 			if first.sum == sum {
@@ -156,26 +189,25 @@ func (p *ptlPass) row(line int, rec []string) bool {
 			refusals = append(refusals, Refusal{Line: line, Field: columns[colLocalPathwayID].Name, Value: clip(id),
 				Rule: RuleDuplicateRow, Detail: detail})
 		} else {
-			p.firstByLocal[id] = firstSeen{line: line, sum: sum}
+			p.firstByLocal[strings.Clone(id)] = firstSeen{line: line, sum: sum}
 		}
 	}
 	if len(refusals) > 0 {
 		p.res.RowsRefused++
 		p.res.Refusals = append(p.res.Refusals, refusals...)
-		return false
+		return false, nil
 	}
 	key := row.Patient.NHSNumber + "/" + row.SpecialtyCode
-	if i, ok := p.firstByPatient[key]; ok {
-		first := p.res.Rows[i]
-		p.res.Warnings = append(p.res.Warnings, Warning{Lines: []int{first.Line, line}, Rule: WarnDuplicatePathway,
+	if first, ok := p.firstByPatient[key]; ok {
+		p.res.Warnings = append(p.res.Warnings, Warning{Lines: []int{first.line, line}, Rule: WarnDuplicatePathway,
 			Detail: fmt.Sprintf("the same patient and specialty %s on local pathways %q (line %d) and %q (line %d): both are imported; the validator will raise duplicate_pathway",
-				row.SpecialtyCode, clip(first.LocalPathwayID), first.Line, clip(row.LocalPathwayID), line)})
+				row.SpecialtyCode, clip(first.local), first.line, clip(row.LocalPathwayID), line)})
 	} else {
-		p.firstByPatient[key] = len(p.res.Rows)
+		p.firstByPatient[key] = firstRow{line: line, local: strings.Clone(row.LocalPathwayID)}
 	}
 	p.res.RowsValid++
-	p.res.Rows = append(p.res.Rows, row)
-	return true
+	row.Sum = sum
+	return true, p.valid(row)
 }
 
 // csvError turns a read failure into a *FileError where it is the file's fault.

@@ -60,6 +60,9 @@ type Row struct {
 	ExpectedMinutes int `json:"expected_minutes,omitempty"`
 	// ProcedureCode is an OPCS-4 code in its four-character form (W371).
 	ProcedureCode string `json:"procedure_code,omitempty"`
+	// Sum is a fingerprint of the row's cells as the file gave them: a second read
+	// of the file can tell the row it checked from one changed since.
+	Sum uint64 `json:"-"`
 }
 
 // OriginalClockStartOn is the API's original_clock_start_on: set only when the clock

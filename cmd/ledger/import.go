@@ -69,13 +69,36 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 func importPTL(ctx context.Context, store eventstore.Store, path, provider string, asOf rtt.Date, stdout, stderr io.Writer) int {
-	f, err := os.Open(path)
-	if err != nil {
-		fmt.Fprintf(stderr, "ledger import: %v\n", err)
-		return 1
+	return importPTLFrom(ctx, store, func() (io.ReadCloser, error) { return os.Open(path) }, path, provider, asOf, stdout, stderr)
+}
+
+// importPTLFrom reads the extract twice: the first pass checks every row (the
+// file's rules, then the domain's through Decide) and keeps only each valid row's
+// line and fingerprint; the second writes those rows, so a trust's whole extract is
+// never held in memory. A row the second pass finds different from the first (the
+// file changed in between) stops the import: the rows written before it were valid
+// and whole, and nothing from a changed or refused row is written.
+func importPTLFrom(ctx context.Context, store eventstore.Store, open func() (io.ReadCloser, error), path, provider string,
+	asOf rtt.Date, stdout, stderr io.Writer) int {
+	opts := importer.Options{ProviderCode: provider, AsOf: asOf}
+	check := func(valid func(importer.Row) error) (*importer.Result, error) {
+		f, err := open()
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return importer.CheckPTL(f, opts, valid)
 	}
-	defer f.Close()
-	res, err := importer.ParsePTL(f, importer.Options{ProviderCode: provider, AsOf: asOf})
+	var planned []checkedRow
+	var domainRefusals []string
+	res, err := check(func(row importer.Row) error {
+		if _, err := rowEvents(row, asOf); err != nil {
+			domainRefusals = append(domainRefusals, fmt.Sprintf("line %d: %v", row.Line, err))
+			return nil
+		}
+		planned = append(planned, checkedRow{line: row.Line, sum: row.Sum})
+		return nil
+	})
 	if err != nil {
 		var fe *importer.FileError
 		if errors.As(err, &fe) {
@@ -85,18 +108,6 @@ func importPTL(ctx context.Context, store eventstore.Store, path, provider strin
 		fmt.Fprintf(stderr, "ledger import: %v\n", err)
 		return 1
 	}
-	// The domain checks every row too (dates against the referral, codes against the
-	// clock), still before anything is written.
-	var plans []plan
-	var domainRefusals []string
-	for _, row := range res.Rows {
-		evs, err := rowEvents(row, asOf)
-		if err != nil {
-			domainRefusals = append(domainRefusals, fmt.Sprintf("line %d: %v", row.Line, err))
-			continue
-		}
-		plans = append(plans, plan{row, evs})
-	}
 	if err := res.WriteReport(stderr); err != nil {
 		return 1
 	}
@@ -104,19 +115,33 @@ func importPTL(ctx context.Context, store eventstore.Store, path, provider strin
 		fmt.Fprintln(stderr, r)
 	}
 	head, knowsHead := headPosition(ctx, store)
-	progress := importer.NewProgress(stderr, int64(len(plans)), "import")
+	progress := importer.NewProgress(stderr, int64(len(planned)), "import")
 	// Each row is a new pathway stream (NoStream): one that exists with other
 	// content is left as it is and counted.
 	runs := newRunQueue(ctx, store, head, progress)
 	runs.byRun = true
-	for _, p := range plans {
-		if runs.submit("pathway-"+p.row.PathwayID.String(), eventstore.NoStream(), p.events, p.row.Line) != nil {
-			break
+	next := 0
+	again, err := check(func(row importer.Row) error {
+		evs, derr := rowEvents(row, asOf)
+		if derr != nil {
+			return nil // refused in the first pass too, or caught below as a change
 		}
+		if next >= len(planned) || planned[next] != (checkedRow{line: row.Line, sum: row.Sum}) {
+			return fmt.Errorf("%w: line %d is not the row checked; import it again to check it afresh", errFileChanged, row.Line)
+		}
+		next++
+		return runs.submit("pathway-"+row.PathwayID.String(), eventstore.NoStream(), evs, row.Line)
+	})
+	if err == nil && (next != len(planned) || again.RowsRead != res.RowsRead || again.RowsRefused != res.RowsRefused) {
+		err = fmt.Errorf("%w: it no longer has the rows checked; import it again to check it afresh", errFileChanged)
 	}
-	if err := runs.drain(); err != nil {
+	// Whatever happened, the queued rows are decided by the store: wait for them.
+	if derr := runs.drain(); err == nil {
+		err = derr
+	}
+	if err != nil {
 		progress.Stop()
-		fmt.Fprintf(stderr, "ledger import: %v\n", err)
+		fmt.Fprintf(stderr, "ledger import: %s: %v; %d of %d valid rows imported\n", path, err, runs.written+runs.present, len(planned))
 		return 1
 	}
 	progress.Done()
@@ -129,10 +154,15 @@ func importPTL(ctx context.Context, store eventstore.Store, path, provider strin
 	return 0
 }
 
-// plan is a checked PTL row and the events it becomes.
-type plan struct {
-	row    importer.Row
-	events []eventstore.EventData
+// errFileChanged: the second read of an extract differs from the first, which was
+// checked and reported.
+var errFileChanged = errors.New("the file changed while it was imported")
+
+// checkedRow is what the first pass keeps of a valid row: 16 bytes, against the
+// row and its events.
+type checkedRow struct {
+	line int
+	sum  uint64
 }
 
 // step is one command a PTL row becomes, named for its deterministic event ids.
