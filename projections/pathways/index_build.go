@@ -30,12 +30,12 @@ func (m *ReadModel) buildIndexes() {
 	})
 	m.ptl = ptlIndex{}
 	m.ptlBySpecialty = nil
-	m.dups = map[dupKey][]*rec{}
+	m.dups = map[dupKey]*rec{}
 	for _, e := range listed {
 		m.ptl.push(e.r.start, e)
 		m.specialtyPTL(e.r.ptlSpec).push(e.r.start, e)
 		if e.r.dup != 0 {
-			m.dups[e.r.dup] = append(m.dups[e.r.dup], e.r)
+			m.addDup(e.r)
 		}
 	}
 }

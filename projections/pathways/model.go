@@ -58,9 +58,10 @@ type ReadModel struct {
 	cold       coldStore
 	codes      codes
 	ptl        ptlIndex
-	// dups maps NHS number and specialty to the listed pathways of that patient
-	// in that specialty.
-	dups   map[dupKey][]*rec
+	// dups maps NHS number and specialty to the first of the listed pathways of
+	// that patient in that specialty, which chain through rec.dupNext: nearly every
+	// key has one pathway, and a slice each cost 56 bytes a listed pathway.
+	dups   map[dupKey]*rec
 	intern map[string]string
 	// bySpecialty holds, per specialty code (an index in codes.specs), the pathways
 	// a session of that specialty may take (running period and open waiting-list
@@ -101,8 +102,10 @@ type rec struct {
 	periods []period
 	// cand is what a session needs to rank p, nil when p is no candidate.
 	cand *candidate
-	// dup is its key in the duplicate index (0 when it has none).
-	dup dupKey
+	// dup is its key in the duplicate index (0 when it has none), dupNext the
+	// next pathway filed under the same key.
+	dup     dupKey
+	dupNext *rec
 	// start is the running period's start, its key in the PTL indexes while listed.
 	start rtt.Date
 	// candIdx is its place in bySpecialty[candSpec] while cand is set.
@@ -184,7 +187,7 @@ func (m *ReadModel) resetLocked() {
 	m.cold = newColdStore()
 	m.codes = newCodes()
 	m.ptl = ptlIndex{}
-	m.dups = map[dupKey][]*rec{}
+	m.dups = map[dupKey]*rec{}
 	m.intern = map[string]string{}
 	m.lastActor, m.lastUser, m.lastRole = pathway.Actor{}, "", ""
 	m.spare = nil
@@ -442,7 +445,7 @@ func (m *ReadModel) candidatesLocked(p *rec) []string {
 		return nil
 	}
 	var out []string
-	for _, x := range m.dups[p.dup] {
+	for x := m.dups[p.dup]; x != nil; x = x.dupNext {
 		if x != p {
 			out = append(out, x.id)
 		}

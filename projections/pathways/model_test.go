@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -244,4 +245,46 @@ func TestRefoldIgnoresEventsAtOrAfterTheOneApplied(t *testing.T) {
 	same("restarted")
 	f.do("a", pathway.RetractEvent{EventID: "a-1", RetractedOn: d("2025-03-10"), Reason: "wrong patient"})
 	same("retracted")
+}
+
+// Four pathways of one patient in one specialty: each stop takes that pathway, and
+// only it, out of the others' duplicate candidates, wherever it was filed.
+func TestDuplicateCandidatesFollowEachStop(t *testing.T) {
+	f := newFeed(t)
+	all := []string{"a", "b", "c", "d"}
+	for i, id := range all {
+		f.do(id, refer(id, "110", d("2025-01-06").AddDays(i).String()))
+	}
+	f.do("x", refer("x", "120", "2025-01-06"))
+	require.Equal(t, []string{"b", "c", "d"}, f.m.DuplicateCandidates("a"))
+	require.Empty(t, f.m.DuplicateCandidates("x"), "another specialty is no duplicate")
+	open := slices.Clone(all)
+	for _, stop := range []string{"c", "a", "d"} { // the middle, the first filed, the last filed
+		f.do(stop, pathway.RecordActivity{OccurredOn: d("2025-02-03"), Kind: "outpatient_first", RTTStatus: "30"})
+		open = slices.DeleteFunc(open, func(s string) bool { return s == stop })
+		require.Empty(t, f.m.DuplicateCandidates(stop), "%s stopped", stop)
+		for _, id := range open {
+			want := slices.DeleteFunc(slices.Clone(open), func(s string) bool { return s == id })
+			require.Equal(t, want, nilIfEmpty(f.m.DuplicateCandidates(id)), "after %s stopped, for %s", stop, id)
+		}
+	}
+	require.Equal(t, map[dupKey]int{dupKeyOf("9990000018", f.m.codes.specs.of("110")): 1, dupKeyOf("9990000018", f.m.codes.specs.of("120")): 1},
+		chainLengths(f.m), "one pathway filed per key, none left behind")
+}
+
+func nilIfEmpty(xs []string) []string {
+	if len(xs) == 0 {
+		return []string{}
+	}
+	return xs
+}
+
+func chainLengths(m *ReadModel) map[dupKey]int {
+	out := map[dupKey]int{}
+	for k, x := range m.dups {
+		for ; x != nil; x = x.dupNext {
+			out[k]++
+		}
+	}
+	return out
 }

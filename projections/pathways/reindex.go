@@ -1,8 +1,6 @@
 package pathways
 
 import (
-	"slices"
-
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
 	"github.com/pathway-ledger/ledger/rtt"
 )
@@ -52,7 +50,7 @@ func (m *ReadModel) reindex(p *rec) {
 	}
 	if m.bulk {
 		// What the rec says is all buildIndexes needs.
-		p.listed, p.ptlSpec, p.dup = running, p.spec, dup
+		p.listed, p.ptlSpec, p.dup, p.dupNext = running, p.spec, dup, nil
 		if running {
 			p.start = start
 		}
@@ -76,7 +74,7 @@ func (m *ReadModel) reindex(p *rec) {
 		}
 		p.dup = dup
 		if dup != 0 {
-			m.dups[dup] = append(m.dups[dup], p)
+			m.addDup(p)
 		}
 	}
 	m.recandidate(p)
@@ -100,11 +98,27 @@ func grow[T any](xs []T, i uint16) []T {
 	return append(xs, make([]T, int(i)+1-len(xs))...)
 }
 
+// addDup files p under p.dup, at the head of its chain.
+func (m *ReadModel) addDup(p *rec) {
+	p.dupNext = m.dups[p.dup]
+	m.dups[p.dup] = p
+}
+
+// dropDup takes p out of its chain under p.dup.
 func (m *ReadModel) dropDup(p *rec) {
-	set := slices.DeleteFunc(m.dups[p.dup], func(x *rec) bool { return x == p })
-	if len(set) == 0 {
+	head := m.dups[p.dup]
+	switch {
+	case head == p && p.dupNext == nil:
 		delete(m.dups, p.dup)
-		return
+	case head == p:
+		m.dups[p.dup] = p.dupNext
+	default:
+		for x := head; x != nil; x = x.dupNext {
+			if x.dupNext == p {
+				x.dupNext = p.dupNext
+				break
+			}
+		}
 	}
-	m.dups[p.dup] = set
+	p.dupNext = nil
 }
