@@ -14,13 +14,14 @@ import (
 // periods incomplete only until the transfer and never completed here. The caller
 // holds the read lock.
 func (m *ReadModel) periodsLocked(yield func(*rttreport.Period) bool) {
-	for i := range m.cold.periods {
-		if p := &m.cold.periods[i]; p.flags&fDead == 0 {
-			r := m.codes.record(p)
-			if !yield(&r) {
-				return
-			}
-		}
+	more := true
+	m.cold.eachPeriod(func(p *period) bool {
+		r := m.codes.record(p)
+		more = yield(&r)
+		return more
+	})
+	if !more {
+		return
 	}
 	for _, rc := range m.byID {
 		for i := range rc.periods {
@@ -61,13 +62,14 @@ func (m *ReadModel) IncompleteOn(census rtt.Date) []string {
 			out = append(out, id)
 		}
 	}
-	for k, sp := range m.cold.byUUID {
-		if sp.stands() && waiting(m.cold.periods[sp.off:sp.off+sp.count()]) {
+	m.cold.eachUUID(func(k [16]byte, sp span) bool {
+		if sp.stands() && waiting(m.cold.at(sp)) {
 			out = append(out, uuidString(k[:]))
 		}
-	}
+		return true
+	})
 	for id, sp := range m.cold.byName {
-		if sp.stands() && waiting(m.cold.periods[sp.off:sp.off+sp.count()]) {
+		if sp.stands() && waiting(m.cold.at(sp)) {
 			out = append(out, id)
 		}
 	}

@@ -63,13 +63,16 @@ func (m *ReadModel) Snapshot(w io.Writer) error {
 			return err
 		}
 	}
-	buf = binary.AppendUvarint(buf, uint64(len(m.cold.byUUID)))
-	for k, sp := range m.cold.byUUID {
+	buf = binary.AppendUvarint(buf, uint64(m.cold.uuids))
+	var err error
+	m.cold.eachUUID(func(k [16]byte, sp span) bool {
 		buf = append(buf, k[:]...)
 		buf = m.cold.appendBody(buf, sp, &m.codes)
-		if err := flush(); err != nil {
-			return err
-		}
+		err = flush()
+		return err == nil
+	})
+	if err != nil {
+		return err
 	}
 	buf = binary.AppendUvarint(buf, uint64(len(m.cold.byName)))
 	for id, sp := range m.cold.byName {
@@ -92,7 +95,7 @@ func (c *coldStore) appendBody(buf []byte, sp span, codes *codes) []byte {
 	}
 	buf = append(buf, stands)
 	buf = binary.AppendUvarint(buf, uint64(sp.count()))
-	for _, p := range c.periods[sp.off : sp.off+sp.count()] {
+	for _, p := range c.at(sp) {
 		for _, d := range [...]rtt.Date{p.start, p.stop, p.dtaFrom, p.dtaUntil} {
 			buf = binary.AppendVarint(buf, int64(rtt.DaysBetween(rtt.Date{}, d)))
 		}
@@ -190,12 +193,16 @@ func (m *ReadModel) restore(r *bufio.Reader) error {
 	}
 	for _, byName := range []bool{false, true} {
 		n := d.uvarint()
+		// The UUID-keyed ones are filed at the end as one sorted run, which finds
+		// any repeat among them; has (below) finds one that went cold above.
+		var keys []coldKey
 		for i := uint64(0); i < n && d.err == nil; i++ {
 			var id string
+			var key [16]byte
 			if byName {
 				id = d.str(eventstore.MaxStreamNameBytes)
 			} else if k := d.bytes(16); d.err == nil {
-				id = uuidString(k)
+				id, key = uuidString(k), [16]byte(k)
 			}
 			stands := d.byte()
 			count := d.uvarint()
@@ -233,7 +240,14 @@ func (m *ReadModel) restore(r *bufio.Reader) error {
 				}
 				ps = append(ps, p)
 			}
-			m.cold.put(id, ps, stands == 1)
+			if byName {
+				m.cold.put(id, ps, stands == 1)
+			} else {
+				keys = append(keys, coldKey{key, m.cold.store(ps, stands == 1)})
+			}
+		}
+		if dup, ok := m.cold.fileAll(keys); !ok {
+			return fmt.Errorf("%w: cold pathway %s: repeated id", errSnapshot, uuidString(dup[:]))
 		}
 	}
 	if d.err != nil {
