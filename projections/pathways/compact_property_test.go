@@ -158,6 +158,11 @@ func sameAnswers(t require.TestingT, got, want *ReadModel, on rtt.Date, specs []
 	require.Equal(t, want.OpenPathways(), got.OpenPathways())
 	require.Equal(t, want.Pathways(), got.Pathways())
 	for _, spec := range specs {
+		a, _, err := got.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
+		require.NoError(t, err)
+		b, _, err := want.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
+		require.NoError(t, err)
+		require.Equal(t, b, a, "waiting list of %s", spec)
 		ca, wa := got.Candidates(spec, on.AddDays(7))
 		cb, wb := want.Candidates(spec, on.AddDays(7))
 		byID := func(x, y session_Candidate) int { return cmpString(x.PathwayID, y.PathwayID) }

@@ -4,16 +4,22 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-
-	"github.com/pathway-ledger/ledger/rtt"
 )
 
 // buildIndexes files the listed pathways in the PTL indexes, the whole list's and
 // each specialty's, and the duplicate index, from scratch: what reindex keeps in
 // order event by event, built from the recs at the end of a bulk load. Listed and
-// duplicate pathways are live, so all are in byID.
+// duplicate pathways are live, so all are in byID. Each index is one array of
+// exactly its entries, its days' buckets slices of it: grown entry by entry, the
+// buckets kept half as much again in spare capacity.
 func (m *ReadModel) buildIndexes() {
-	var listed []entry
+	n := 0
+	for _, p := range m.byID {
+		if p.listed {
+			n++
+		}
+	}
+	listed := make([]entry, 0, n)
 	for _, p := range m.byID {
 		if p.listed {
 			listed = append(listed, entry{idKey(p.id), p})
@@ -28,25 +34,58 @@ func (m *ReadModel) buildIndexes() {
 		}
 		return strings.Compare(a.r.id, b.r.id)
 	})
-	m.ptl = ptlIndex{}
+	m.ptl = indexOf(listed)
 	m.ptlBySpecialty = nil
+	// A stable counting sort by specialty keeps each one's entries in PTL order.
+	var count []int
+	for _, e := range listed {
+		count = grow(count, e.r.ptlSpec)
+		count[e.r.ptlSpec]++
+	}
+	at := make([]int, len(count))
+	for s := 1; s < len(count); s++ {
+		at[s] = at[s-1] + count[s-1]
+	}
+	bySpec := make([]entry, len(listed))
+	for _, e := range listed {
+		bySpec[at[e.r.ptlSpec]] = e
+		at[e.r.ptlSpec]++
+	}
+	from := 0
+	for s, c := range count {
+		if c > 0 {
+			x := indexOf(bySpec[from : from+c : from+c])
+			m.ptlBySpecialty = grow(m.ptlBySpecialty, uint16(s))
+			m.ptlBySpecialty[s] = &x
+		}
+		from += c
+	}
 	m.dups = map[dupKey]*rec{}
 	for _, e := range listed {
-		m.ptl.push(e.r.start, e)
-		m.specialtyPTL(e.r.ptlSpec).push(e.r.start, e)
 		if e.r.dup != 0 {
 			m.addDup(e.r)
 		}
 	}
 }
 
-// push files e under day after everything the index holds: the caller pushes in
-// (day, id) order.
-func (x *ptlIndex) push(day rtt.Date, e entry) {
-	if n := len(x.days); n == 0 || !x.days[n-1].day.Equal(day) {
-		x.days = append(x.days, bucket{day: day})
+// indexOf is the index of es, sorted in (day, id) order: each day's bucket is
+// its slice of es, capped so that an insert into it copies rather than
+// overwrite the next day's.
+func indexOf(es []entry) ptlIndex {
+	days := 0
+	for i := range es {
+		if i == 0 || !es[i].r.start.Equal(es[i-1].r.start) {
+			days++
+		}
 	}
-	b := &x.days[len(x.days)-1]
-	b.recs = append(b.recs, e)
-	x.n++
+	x := ptlIndex{days: make([]bucket, 0, days), n: len(es)}
+	for i := 0; i < len(es); {
+		j := i + 1
+		for j < len(es) && es[j].r.start.Equal(es[i].r.start) {
+			j++
+		}
+		x.days = append(x.days, bucket{day: es[i].r.start, recs: es[i:j:j]})
+		i = j
+	}
+	return x
 }

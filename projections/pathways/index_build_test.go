@@ -1,6 +1,8 @@
 package pathways
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -44,18 +46,40 @@ func TestPropertyBulkLoadAnswersAsEventByEvent(t *testing.T) {
 			require.Equal(rt, f.m.DuplicateCandidates(id), bulk.DuplicateCandidates(id), id)
 		}
 
-		// After Settle the model keeps its indexes event by event again.
-		for id, s := range f.state {
-			if s.Running() != nil {
-				f.do(id, pathway.RecordActivity{OccurredOn: d("2025-04-20"), Kind: "admission", RTTStatus: "30"})
-				applyPages(t, bulk, f.log[len(f.log)-1:], 1)
-				break
+		// After Settle the model keeps its indexes event by event again, in buckets
+		// that are slices of one array: referrals on the same few days go into
+		// them and stops take pathways out, in any mix, and no day's bucket may
+		// write over the next one's.
+		for k := range rapid.IntRange(1, 15).Draw(rt, "later") {
+			before := len(f.log)
+			if running := runningIDs(f); len(running) > 0 && rapid.Bool().Draw(rt, "stop") {
+				f.do(rapid.SampledFrom(running).Draw(rt, "stopped"),
+					pathway.RecordActivity{OccurredOn: d("2025-04-20"), Kind: "admission", RTTStatus: "30"})
+			} else {
+				id := fmt.Sprintf("n%02d", k)
+				f.do(id, refer(id, rapid.SampledFrom(specs).Draw(rt, "spec"), d("2025-01-06").AddDays(rapid.IntRange(0, 5).Draw(rt, "day")).String()))
 			}
+			applyPages(t, bulk, f.log[before:], 1)
 		}
-		want, _, err := f.m.WaitingList(Query{On: on, Limit: MaxLimit})
-		require.NoError(rt, err)
-		got, _, err := bulk.WaitingList(Query{On: on, Limit: MaxLimit})
-		require.NoError(rt, err)
-		require.Equal(rt, want, got, "after a later clock stop")
+		for _, spec := range append([]string{""}, specs...) {
+			want, _, err := f.m.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
+			require.NoError(rt, err)
+			got, _, err := bulk.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
+			require.NoError(rt, err)
+			require.Equal(rt, want, got, "PTL of specialty %q after later events", spec)
+		}
+		require.Equal(rt, f.m.OpenPathways(), bulk.OpenPathways())
 	})
+}
+
+// runningIDs lists, sorted, the pathways fed so far with a running period.
+func runningIDs(f *feed) []string {
+	var out []string
+	for id, s := range f.state {
+		if s.Running() != nil {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -149,6 +149,8 @@ const maxCodes = 1 << 16
 
 func (m *ReadModel) restore(r *bufio.Reader) error {
 	d := snapReader{r: r}
+	// The indexes are filed once, at the end, as after a replay.
+	m.bulk = true
 	if magic := d.bytes(len(snapMagic)); d.err == nil && string(magic) != snapMagic {
 		return fmt.Errorf("%w: not a pathways snapshot", errSnapshot)
 	}
@@ -256,6 +258,8 @@ func (m *ReadModel) restore(r *bufio.Reader) error {
 	if _, err := r.ReadByte(); err != io.EOF {
 		return fmt.Errorf("%w: bytes after the last pathway", errSnapshot)
 	}
+	m.bulk = false
+	m.buildIndexes()
 	return nil
 }
 
