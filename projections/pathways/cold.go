@@ -49,11 +49,12 @@ func (s span) count() uint32 { return s.n &^ standsBit }
 
 func (s span) stands() bool { return s.n&standsBit != 0 }
 
-// Sizes of the cold store's pieces: a run of keys is 1.5 MB, a block of periods
-// 1.5 MB. Neither ever grows by copying, so the store has no spare capacity
-// beyond its last run and block, and no moment holding two copies of itself.
+// Sizes of the cold store's pieces: a run of keys is 384 KiB (the open map that
+// fills it, a few MB at its fullest, is what bounds it), a block of periods 1.5
+// MB. Neither ever grows by copying, so the store has no spare capacity beyond
+// its last run and block, and no moment holding two copies of itself.
 const (
-	runSize   = 1 << 16
+	runSize   = 1 << 14
 	blockSize = 1 << 16
 )
 
