@@ -15,7 +15,6 @@
 package pathways
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -88,15 +87,16 @@ type ReadModel struct {
 // it is in the recent list. *state changes only under the write lock, and stepping
 // it copies every slice it changes (pathway.StepInPlace), so a reader that copies it
 // under the read lock holds a value no later event alters. Codes are indexes in the
-// model's code tables, to keep each of the hundreds of thousands of recs small.
+// model's code tables, to keep each of the hundreds of thousands of recs small:
+// the fields are ordered so that none needs padding, and a rec takes 160 bytes.
 type rec struct {
 	// id is the model's key for the rec (byID's too); for an id of up to idInline
 	// bytes (a UUID) its bytes are idBuf, so that finding the rec in byID, which
 	// compares keys, touches the rec's own memory rather than a string elsewhere.
-	id         string
-	idBuf      [idInline]byte
-	state      *pathway.State
-	packed     []byte
+	id    string
+	state *pathway.State
+	// packed is never altered once set: a string is its bytes without a capacity.
+	packed     string
 	prev, next *rec
 	// periods are its return records.
 	periods []period
@@ -106,6 +106,7 @@ type rec struct {
 	// next pathway filed under the same key.
 	dup     dupKey
 	dupNext *rec
+	idBuf   [idInline]byte
 	// start is the running period's start, its key in the PTL indexes while listed.
 	start rtt.Date
 	// candIdx is its place in bySpecialty[candSpec] while cand is set.
@@ -276,7 +277,7 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	case p.state != nil:
 		m.recent.unlink(p)
 	}
-	p.state, p.packed = st, nil
+	p.state, p.packed = st, ""
 	m.recent.pushFront(p)
 	if refold || !indexNeutral(r.Event) {
 		m.reindex(p)
@@ -314,7 +315,7 @@ func (m *ReadModel) stateOf(p *rec) (pathway.State, error) {
 	if p.state != nil {
 		return *p.state, nil
 	}
-	s, err := unpack(p.packed)
+	s, err := unpack(unsafe.Slice(unsafe.StringData(p.packed), len(p.packed)))
 	if err != nil {
 		return pathway.State{}, fmt.Errorf("pathways: pathway %s: %w", p.id, err)
 	}
@@ -337,7 +338,7 @@ func (m *ReadModel) evict() {
 			// each in place would leave up to half of it spare.
 			m.scratch = appendPacked(m.scratch[:0], p.state)
 			m.release(p.state)
-			p.packed, p.state = bytes.Clone(m.scratch), nil
+			p.packed, p.state = string(m.scratch), nil
 			if parking {
 				m.park(p)
 			}

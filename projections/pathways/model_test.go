@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -287,4 +288,16 @@ func chainLengths(m *ReadModel) map[dupKey]int {
 		}
 	}
 	return out
+}
+
+// A rec and a candidate fill a Go size class exactly (hundreds of thousands of
+// each at a trust's size): a field more, or one out of order, costs 16 bytes a
+// pathway, and should be a decision.
+func TestRecAndCandidateSizes(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) != 8 {
+		t.Skip("sizes are for 64-bit platforms")
+	}
+	require.Equal(t, uintptr(160), unsafe.Sizeof(rec{}))
+	require.Equal(t, uintptr(64), unsafe.Sizeof(candidate{}))
+	require.Equal(t, uintptr(24), unsafe.Sizeof(period{}))
 }

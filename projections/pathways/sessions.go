@@ -13,11 +13,13 @@ import (
 // candidate is what ranking a pathway for a session needs, kept up to date on
 // every event so that suggestions read a small set, not the whole PTL.
 type candidate struct {
-	minutes  int
-	priority rtt.Priority
+	// minutes fits 32 bits (the aggregate allows at most a day's): with the dates
+	// and flag in 16 bytes the candidate takes 64 bytes, not 80.
+	minutes  int32
 	due      rtt.Date
-	hasDue   bool
 	start    rtt.Date
+	hasDue   bool
+	priority rtt.Priority
 	preOp    *session.PreOp
 	// bookings are the live admissions booked, for a session to see clashes on its
 	// date without reading the state.
@@ -60,7 +62,7 @@ func candidateOf(s *pathway.State, old *candidate) *candidate {
 	if en == nil || run == nil {
 		return nil
 	}
-	c := candidate{minutes: en.ExpectedMinutes, priority: en.Priority, start: run.StartedOn}
+	c := candidate{minutes: int32(en.ExpectedMinutes), priority: en.Priority, start: run.StartedOn}
 	c.due, c.hasDue = en.Priority.DueDate(en.PriorityFrom)
 	if old != nil && samePreOp(old.preOp, s.PreOp) {
 		c.preOp = old.preOp
@@ -131,7 +133,7 @@ func (m *ReadModel) Candidates(specialty string, sessionDate rtt.Date) (cs []ses
 			withoutMinutes++
 			continue
 		}
-		k := session.Candidate{ExpectedMinutes: c.minutes, Priority: c.priority, ClockStart: c.start,
+		k := session.Candidate{ExpectedMinutes: int(c.minutes), Priority: c.priority, ClockStart: c.start,
 			PatientFacts: session.PatientFacts{PathwayID: p.id, SpecialtyCode: specialty, PreOp: c.preOp,
 				OtherBookingsOnDate: c.bookingsOn(sessionDate)}}
 		if c.hasDue {
@@ -150,9 +152,9 @@ func preOpOf(s *pathway.State) *session.PreOp {
 	}
 	// Copies, not references: an unpacked state's strings share one block, which a
 	// candidate outliving the state would otherwise keep alive.
-	out := &session.PreOp{Outcome: strings.Clone(p.Outcome), AssessedOn: p.AssessedOn,
+	out := &session.PreOp{Outcome: own(p.Outcome), AssessedOn: p.AssessedOn,
 		Requirements: session.Requirements{HDUBed: p.Requirements.HDUBed, Radiology: p.Requirements.Radiology,
-			AnaesthetistGrade: strings.Clone(p.Requirements.AnaesthetistGrade)}}
+			AnaesthetistGrade: own(p.Requirements.AnaesthetistGrade)}}
 	if p.ValidUntil != nil {
 		v := *p.ValidUntil
 		out.ValidUntil = &v
@@ -160,10 +162,19 @@ func preOpOf(s *pathway.State) *session.PreOp {
 	if p.Requirements.Kit != nil {
 		out.Requirements.Kit = make([]string, len(p.Requirements.Kit))
 		for i, k := range p.Requirements.Kit {
-			out.Requirements.Kit[i] = strings.Clone(k)
+			out.Requirements.Kit[i] = own(k)
 		}
 	}
 	return out
+}
+
+// own is s in memory of its own: the packer's interned copy when s is one of
+// the values every pathway shares (outcomes, grades), else a clone.
+func own(s string) string {
+	if i, ok := packInternIndex[s]; ok {
+		return packIntern[i]
+	}
+	return strings.Clone(s)
 }
 
 func (c *candidate) bookingsOn(day rtt.Date) []session.SessionRef {

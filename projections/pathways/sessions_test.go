@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -110,4 +111,16 @@ func TestGuaranteesListUntreatedTwentyEightDayDeadlines(t *testing.T) {
 	g = guarantees(d("2025-04-16"), "")
 	require.Len(t, g, 1, "b was treated")
 	assert.Equal(t, "a", g[0].PathwayID)
+}
+
+// A candidate's pre-op strings share nothing with the unpacked state they came
+// from, and a value every pathway shares costs nothing to keep.
+func TestOwnSharesOnlyInternedValues(t *testing.T) {
+	block := []byte("fit|image intensifier")
+	fit, kit := string(block[:3]), string(block[4:])
+	require.Equal(t, "fit", own(fit))
+	require.Same(t, unsafe.StringData(packIntern[packInternIndex["fit"]]), unsafe.StringData(own(fit)), "the interned copy")
+	require.Equal(t, "image intensifier", own(kit))
+	require.NotSame(t, unsafe.StringData(kit), unsafe.StringData(own(kit)), "a copy of its own")
+	require.Zero(t, testing.AllocsPerRun(10, func() { _ = own(fit) }))
 }

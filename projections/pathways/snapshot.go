@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unsafe"
 
 	"github.com/pathway-ledger/ledger/eventstore"
 	"github.com/pathway-ledger/ledger/projections/rttreport"
@@ -52,7 +53,7 @@ func (m *ReadModel) Snapshot(w io.Writer) error {
 		buf = appendStr(buf, p.id)
 		// A packed rec's bytes are written as they are; a decoded one is packed into
 		// scratch, never into a slice a rec owns.
-		packed := p.packed
+		packed := unsafe.Slice(unsafe.StringData(p.packed), len(p.packed)) // only read
 		if p.state != nil {
 			scratch = appendPacked(scratch[:0], p.state)
 			packed = scratch
@@ -191,7 +192,8 @@ func (m *ReadModel) restore(r *bufio.Reader) error {
 			m.dropLocked(p)
 			continue
 		}
-		p.state, p.packed = nil, packed
+		// d.bytes allocated packed, and nothing else holds it.
+		p.state, p.packed = nil, unsafe.String(unsafe.SliceData(packed), len(packed))
 	}
 	for _, byName := range []bool{false, true} {
 		n := d.uvarint()
