@@ -15,9 +15,9 @@ import (
 	"github.com/pathway-ledger/ledger/projections"
 )
 
-// replayHeadroom is the least the replay's heap may grow by between collections
-// (internal/gcfloor): 128 MiB more than GOGC gives a trust of 100,000 pathways,
-// nothing more at a million.
+// replayHeadroom is the heap a replay may reach before its first collection
+// (internal/gcfloor): far more headroom than GOGC gives a trust of 100,000
+// pathways; past it, a quarter of the live heap.
 const replayHeadroom = 128 << 20
 
 // replay rebuilds every read model from position 0 and writes fresh snapshots, so the

@@ -1,15 +1,20 @@
-// Package gcfloor gives a batch command's garbage collector a floor of headroom
-// over the live heap. Go's default (GOGC=100) lets the heap grow by as much as is
-// live before collecting: a replay of a trust's log holds a few tens of MB live and
-// allocates several hundred, so it collected every 30 MB or so and the collector
-// took a seventh of the CPU. With a floor of F, the heap may grow by the larger of
-// the live heap and F: the same as GOGC=100 once the live heap passes F (a
-// million-pathway replay is unchanged), far fewer collections below it.
+// Package gcfloor paces a batch command's garbage collector by a floor under the
+// heap and a share over the live heap, instead of Go's default (GOGC=100), which
+// lets the heap grow by as much as is live before collecting.
 //
-// Go has no setting for a minimum headroom, so Start turns the proportional trigger
-// off and moves the soft memory limit (runtime/debug.SetMemoryLimit) along with the
-// live heap: the collector runs when the process's memory reaches what it held live
-// at the last collection plus the headroom.
+// Below the floor F, the heap may grow to F before a collection: a replay of a
+// trust's log holds a few tens of MB live and allocates several hundred, so with
+// the default it collected every 30 MB or so and the collector took a seventh of
+// the CPU. Above it, the heap may grow by a quarter of the live heap (GOGC=25):
+// at a million pathways the default doubled a 142 MB live heap at the peak, and a
+// quarter holds the peak near 1 KiB per open pathway (ISSUE 6's target) for about
+// a tenth more CPU (BENCHMARKS.md). The two meet where a quarter of the live heap
+// is what the floor leaves, so the heap's limit never falls as the live heap grows.
+//
+// Go has no setting for either, so Start turns the proportional trigger off and
+// moves the soft memory limit (runtime/debug.SetMemoryLimit) along with the live
+// heap: the collector runs when the process's memory reaches what it held live at
+// the last collection plus the headroom.
 package gcfloor
 
 import (
@@ -42,14 +47,18 @@ var names = []string{
 	"/gc/heap/live:bytes",
 }
 
-// Limit is the memory limit for s with floor bytes of headroom: what the process
-// holds but its garbage (everything else it holds, stacks and runtime structures
-// included, stays), plus the larger of the live heap and floor.
+// Share is the headroom over a live heap past the floor: one Share-th of it.
+const Share = 4
+
+// Limit is the memory limit for s under floor: what the process holds but its
+// garbage (everything else it holds, stacks and runtime structures included,
+// stays), plus the larger of what the floor leaves above the live heap and a
+// Share-th of the live heap.
 func Limit(s sample, floor uint64) int64 {
 	held := s.total - min(s.released, s.total)
 	garbage := s.objects - min(s.live, s.objects)
 	base := held - min(garbage, held)
-	l := base + max(s.live, floor)
+	l := base + max(s.live/Share, floor-min(s.live, floor))
 	return int64(min(l, math.MaxInt64))
 }
 
