@@ -30,7 +30,7 @@ import (
 const Name = "pathways"
 
 // snapshotVersion changes with the snapshot encoding or the meaning of Apply.
-const snapshotVersion = 4
+const snapshotVersion = 5
 
 // StreamPrefix starts every pathway stream name; other streams are not read here.
 const StreamPrefix = "pathway-"
@@ -315,7 +315,7 @@ func (m *ReadModel) stateOf(p *rec) (pathway.State, error) {
 	if p.state != nil {
 		return *p.state, nil
 	}
-	s, err := unpack(unsafe.Slice(unsafe.StringData(p.packed), len(p.packed)))
+	s, err := unpack(unsafe.Slice(unsafe.StringData(p.packed), len(p.packed)), p.id)
 	if err != nil {
 		return pathway.State{}, fmt.Errorf("pathways: pathway %s: %w", p.id, err)
 	}
@@ -336,7 +336,7 @@ func (m *ReadModel) evict() {
 		if p.live || parking {
 			// Packed into a scratch buffer and copied at its exact size: growing
 			// each in place would leave up to half of it spare.
-			m.scratch = appendPacked(m.scratch[:0], p.state)
+			m.scratch = appendPacked(m.scratch[:0], p.state, p.id)
 			m.release(p.state)
 			p.packed, p.state = string(m.scratch), nil
 			if parking {

@@ -8,8 +8,8 @@ package pathways
 // two apart) come back as they went in:
 //
 //	byte packFormat | uvarint text bytes | uvarint []string elements |
-//	uvarint flags (Exists, Closed, PreOp set, BirthDate set) |
-//	str PathwayID, ReferralEventID, SpecialtyCode, ReferralPriority, Source, ClosedReason |
+//	uvarint flags (Exists, Closed, PreOp set, BirthDate set, PathwayID is the key) |
+//	[str PathwayID] ReferralEventID, SpecialtyCode, ReferralPriority, Source, ClosedReason |
 //	date ReceivedOn | Periods | Entries | Unavailable | DNAs | [PreOp] | str PreOpEventID |
 //	Offers | Bookings | Alerts | Validations | date LastActivityOn | varint Version |
 //	str NHSNumber, FamilyName, GivenName | [date BirthDate]
@@ -34,6 +34,10 @@ package pathways
 // whole microseconds (what the event store keeps), else nanos<<1|1. It decodes in
 // UTC, the location the model's times have.
 //
+// The pathway id is the key a state is packed and unpacked under (the model's, the
+// snapshot's), so a state whose PathwayID is its key does not spell it (17 bytes
+// of a typical 120); it is the first string a back-reference can name either way.
+//
 // History and retraction marks are not packed: a pathway that meets a retraction
 // is re-folded from the log. Changing the layout means a new packFormat.
 
@@ -52,7 +56,7 @@ import (
 	"github.com/pathway-ledger/ledger/rtt"
 )
 
-const packFormat = 2
+const packFormat = 3
 
 var errPacked = errors.New("pathways: packed state")
 
@@ -112,6 +116,7 @@ const (
 	stClosed
 	stPreOp
 	stBirthDate
+	stKeyID // PathwayID is the key the state is packed under
 )
 
 const (
@@ -174,10 +179,11 @@ func strKey(s string) uint64 {
 	return k
 }
 
-// appendPacked appends s's compact encoding to buf. History and retraction marks
-// are not packed; nil and empty slices are told apart. Growing buf from nil leaves
-// spare capacity: to hold many, pack into a reused buffer and keep exact copies.
-func appendPacked(buf []byte, s *pathway.State) []byte {
+// appendPacked appends s's compact encoding under key (the pathway's id) to buf.
+// History and retraction marks are not packed; nil and empty slices are told
+// apart. Growing buf from nil leaves spare capacity: to hold many, pack into a
+// reused buffer and keep exact copies.
+func appendPacked(buf []byte, s *pathway.State, key string) []byte {
 	start := len(buf)
 	p := packer{buf: append(buf, packFormat), prev: packEpoch}
 	flags := uint64(0)
@@ -193,8 +199,16 @@ func appendPacked(buf []byte, s *pathway.State) []byte {
 	if s.Patient.BirthDate != nil {
 		flags |= stBirthDate
 	}
+	keyID := s.PathwayID != "" && s.PathwayID == key
+	if keyID {
+		flags |= stKeyID
+	}
 	p.uvarint(flags)
-	p.str(s.PathwayID)
+	if keyID {
+		p.see(key)
+	} else {
+		p.str(s.PathwayID)
+	}
 	p.str(s.ReferralEventID)
 	p.str(s.SpecialtyCode)
 	p.str(s.ReferralPriority)
@@ -376,6 +390,14 @@ func (p *packer) strs(xs []string) {
 	}
 }
 
+// see files s as the next string a back-reference may name, without writing it.
+func (p *packer) see(s string) {
+	if p.nseen < packSeen {
+		p.seen[p.nseen], p.seenKey[p.nseen] = s, strKey(s)
+		p.nseen++
+	}
+}
+
 func (p *packer) str(s string) {
 	if s == "" {
 		p.buf = append(p.buf, strIntern)
@@ -461,7 +483,10 @@ type unpacker struct {
 // unpack decodes what appendPacked wrote. It does not keep b. Every string it
 // returns that is not an interned code shares one block with the state's other
 // strings: whoever keeps one beyond the state should strings.Clone it.
-func unpack(b []byte) (pathway.State, error) {
+//
+// key is the key the state was packed under; a PathwayID equal to it comes back
+// as key itself.
+func unpack(b []byte, key string) (pathway.State, error) {
 	if len(b) == 0 || b[0] != packFormat {
 		if len(b) == 0 {
 			return pathway.State{}, fmt.Errorf("%w: empty", errPacked)
@@ -487,9 +512,17 @@ func unpack(b []byte) (pathway.State, error) {
 	}
 
 	var s pathway.State
-	flags := d.flags(stExists | stClosed | stPreOp | stBirthDate)
+	flags := d.flags(stExists | stClosed | stPreOp | stBirthDate | stKeyID)
 	s.Exists, s.Closed = flags&stExists != 0, flags&stClosed != 0
-	s.PathwayID = d.str()
+	if flags&stKeyID != 0 {
+		if key == "" {
+			return pathway.State{}, fmt.Errorf("%w: packed under a key, unpacked without one", errPacked)
+		}
+		s.PathwayID = key
+		d.seen[0], d.nseen = key, 1
+	} else {
+		s.PathwayID = d.str()
+	}
 	s.ReferralEventID = d.str()
 	s.SpecialtyCode = d.str()
 	s.ReferralPriority = d.str()

@@ -66,14 +66,23 @@ func roundTrip(t interface {
 }, s pathway.State) []byte {
 	t.Helper()
 	prefix := []byte("prefix")
-	b := appendPacked(slices.Clone(prefix), &s)
+	b := appendPacked(slices.Clone(prefix), &s, s.PathwayID)
 	require.Equal(t, prefix, b[:len(prefix)], "appendPacked keeps what the buffer held")
 	b = b[len(prefix):]
-	got, err := unpack(b)
+	got, err := unpack(b, s.PathwayID)
 	require.NoError(t, err)
 	require.Equal(t, s.WithoutHistory(), got)
 	require.Empty(t, got.History())
-	require.Equal(t, b, appendPacked(nil, &got), "packing is deterministic")
+	require.Equal(t, b, appendPacked(nil, &got, got.PathwayID), "packing is deterministic")
+
+	// Under another key the id is spelled out, and comes back the same.
+	spelled := appendPacked(nil, &s, "another key")
+	other, err := unpack(spelled, "another key")
+	require.NoError(t, err)
+	require.Equal(t, s.WithoutHistory(), other)
+	if _, ok := canonicalUUID(s.PathwayID); ok {
+		require.InDelta(t, 17.5, len(spelled)-len(b), 0.5, "a UUID key saves its 17 bytes (one more for a longer text total)")
+	}
 	return b
 }
 
@@ -240,8 +249,8 @@ func TestPackEdgeCases(t *testing.T) {
 		t.Run(name, func(t *testing.T) { roundTrip(t, mk()) })
 	}
 	t.Run("uppercase UUIDs stay as written", func(t *testing.T) {
-		b := appendPacked(nil, &full)
-		got, err := unpack(b)
+		b := appendPacked(nil, &full, full.PathwayID)
+		got, err := unpack(b, full.PathwayID)
 		require.NoError(t, err)
 		require.Equal(t, upper, got.ReferralEventID)
 		require.Equal(t, strings.ToLower(upper), got.PreOpEventID)
@@ -314,9 +323,9 @@ func TestPackMinSizes(t *testing.T) {
 	grow := func(add func(*pathway.State)) int {
 		var s pathway.State
 		add(&s)
-		before := len(appendPacked(nil, &s))
+		before := len(appendPacked(nil, &s, s.PathwayID))
 		add(&s)
-		return len(appendPacked(nil, &s)) - before
+		return len(appendPacked(nil, &s, s.PathwayID)) - before
 	}
 	for name, c := range map[string]struct {
 		min int
@@ -365,21 +374,24 @@ func TestCanonicalUUIDAgreesWithTheUUIDPackage(t *testing.T) {
 
 func TestUnpackRefusesDamage(t *testing.T) {
 	var real []byte
+	var key string
 	for i := 0; len(real) < 300; i++ {
 		h := packHistory(i)
 		s := pathway.Fold(h)
-		real = appendPacked(nil, &s)
+		real, key = appendPacked(nil, &s, s.PathwayID), s.PathwayID
 	}
+	_, err := unpack(real, "")
+	require.ErrorIs(t, err, errPacked, "a state packed under its id, unpacked without one")
 	for n := range len(real) {
-		_, err := unpack(real[:n])
+		_, err := unpack(real[:n], key)
 		require.ErrorIs(t, err, errPacked, "truncated to %d bytes", n)
 	}
-	_, err := unpack(append(slices.Clone(real), 0))
+	_, err = unpack(append(slices.Clone(real), 0), key)
 	require.ErrorIs(t, err, errPacked, "a byte after the state")
 
 	bad := slices.Clone(real)
 	bad[0] = packFormat + 1
-	_, err = unpack(bad)
+	_, err = unpack(bad, key)
 	require.ErrorIs(t, err, errPacked, "a later format")
 
 	// Every single-byte change either fails or yields a state that packs and
@@ -388,12 +400,12 @@ func TestUnpackRefusesDamage(t *testing.T) {
 		for _, x := range []byte{0x00, 0x01, 0x7f, 0x80, 0xff} {
 			b := slices.Clone(real)
 			b[i] ^= x
-			s, err := unpack(b)
+			s, err := unpack(b, key)
 			if err != nil {
 				require.ErrorIs(t, err, errPacked)
 				continue
 			}
-			again, err := unpack(appendPacked(nil, &s))
+			again, err := unpack(appendPacked(nil, &s, key), key)
 			require.NoError(t, err)
 			require.Equal(t, s, again)
 		}
@@ -401,16 +413,16 @@ func TestUnpackRefusesDamage(t *testing.T) {
 
 	// A length prefix far beyond the input is refused before anything is sized by it.
 	huge := []byte{packFormat, 0xff, 0xff, 0xff, 0xff, 0x0f, 0}
-	_, err = unpack(huge)
+	_, err = unpack(huge, "")
 	require.ErrorIs(t, err, errPacked)
 	// Format, two totals, flags, six strings and a date come before the count.
-	periods := appendPacked(nil, &pathway.State{Periods: []pathway.Period{}})
+	periods := appendPacked(nil, &pathway.State{Periods: []pathway.Period{}}, "")
 	require.Equal(t, byte(1), periods[11], "the periods count of a state with no period")
 	manyPeriods := slices.Concat(periods[:11], []byte{0xff, 0xff, 0xff, 0xff, 0x0f}, periods[12:])
 	// Bytes, not allocation counts: the race detector adds allocations of its own.
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err = unpack(manyPeriods)
+	_, err = unpack(manyPeriods, "")
 	runtime.ReadMemStats(&after)
 	require.ErrorIs(t, err, errPacked)
 	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<10), "a count of 2^32 periods sized nothing")
@@ -418,8 +430,8 @@ func TestUnpackRefusesDamage(t *testing.T) {
 
 func TestUnpackDoesNotKeepItsInput(t *testing.T) {
 	s := pathway.Fold(packHistory(1))
-	b := appendPacked(nil, &s)
-	got, err := unpack(b)
+	b := appendPacked(nil, &s, s.PathwayID)
+	got, err := unpack(b, s.PathwayID)
 	require.NoError(t, err)
 	clear(b)
 	require.Equal(t, s.WithoutHistory(), got)
@@ -584,7 +596,7 @@ func packedSizes(states []pathway.State) (avg float64, p95 int) {
 	sizes := make([]int, len(states))
 	total := 0
 	for i := range states {
-		sizes[i] = len(appendPacked(nil, &states[i]))
+		sizes[i] = len(appendPacked(nil, &states[i], states[i].PathwayID))
 		total += sizes[i]
 	}
 	slices.Sort(sizes)
@@ -608,13 +620,13 @@ func BenchmarkPackUnpack(b *testing.B) {
 	avg, p95 := packedSizes(states)
 	packed := make([][]byte, len(states))
 	for i := range states {
-		packed[i] = appendPacked(nil, &states[i])
+		packed[i] = appendPacked(nil, &states[i], states[i].PathwayID)
 	}
 	b.Run("pack", func(b *testing.B) {
 		b.ReportAllocs()
 		var buf []byte
 		for i := 0; b.Loop(); i++ {
-			buf = appendPacked(buf[:0], &states[i%len(states)])
+			buf = appendPacked(buf[:0], &states[i%len(states)], states[i%len(states)].PathwayID)
 		}
 		b.ReportMetric(avg, "bytes/state")
 		b.ReportMetric(float64(p95), "p95-bytes/state")
@@ -622,7 +634,7 @@ func BenchmarkPackUnpack(b *testing.B) {
 	b.Run("unpack", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
-			if _, err := unpack(packed[i%len(packed)]); err != nil {
+			if _, err := unpack(packed[i%len(packed)], states[i%len(states)].PathwayID); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -637,7 +649,7 @@ func BenchmarkPack(b *testing.B) {
 	states := benchStates(b)
 	var buf []byte
 	for i := 0; b.Loop(); i++ {
-		buf = appendPacked(buf[:0], &states[i%len(states)])
+		buf = appendPacked(buf[:0], &states[i%len(states)], states[i%len(states)].PathwayID)
 	}
 }
 
@@ -645,10 +657,10 @@ func BenchmarkUnpack(b *testing.B) {
 	states := benchStates(b)
 	packed := make([][]byte, len(states))
 	for i := range states {
-		packed[i] = appendPacked(nil, &states[i])
+		packed[i] = appendPacked(nil, &states[i], states[i].PathwayID)
 	}
 	for i := 0; b.Loop(); i++ {
-		if _, err := unpack(packed[i%len(packed)]); err != nil {
+		if _, err := unpack(packed[i%len(packed)], states[i%len(states)].PathwayID); err != nil {
 			b.Fatal(err)
 		}
 	}

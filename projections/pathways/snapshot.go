@@ -55,7 +55,7 @@ func (m *ReadModel) Snapshot(w io.Writer) error {
 		// scratch, never into a slice a rec owns.
 		packed := unsafe.Slice(unsafe.StringData(p.packed), len(p.packed)) // only read
 		if p.state != nil {
-			scratch = appendPacked(scratch[:0], p.state)
+			scratch = appendPacked(scratch[:0], p.state, p.id)
 			packed = scratch
 		}
 		buf = binary.AppendUvarint(buf, uint64(len(packed)))
@@ -177,7 +177,7 @@ func (m *ReadModel) restore(r *bufio.Reader) error {
 		if id == "" || m.byID[id] != nil {
 			return fmt.Errorf("%w: pathway %d: empty or repeated id %q", errSnapshot, i, id)
 		}
-		s, err := unpack(packed)
+		s, err := unpack(packed, id)
 		if err != nil {
 			return fmt.Errorf("%w: pathway %s: %w", errSnapshot, id, err)
 		}
