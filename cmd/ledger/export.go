@@ -181,8 +181,9 @@ func exportModel(ctx context.Context, sf *storeFlags, asOf *time.Time, out strin
 		return err
 	}
 	defer store.Close()
-	// A batch job like a replay: the same floor under the collector's headroom.
-	defer gcfloor.Start(replayHeadroom)()
+	// A batch job like a replay: the same floor under the collector's headroom
+	// (without progress to pace by, the default's headroom past it).
+	defer gcfloor.Start(replayHeadroom).Stop()
 	var model *pathways.ReadModel
 	if asOf != nil {
 		model, err = pathways.BuildAsOf(ctx, store, *asOf)

@@ -17,7 +17,7 @@ import (
 
 // replayHeadroom is the heap a replay may reach before its first collection
 // (internal/gcfloor): far more headroom than GOGC gives a trust of 100,000
-// pathways; past it, a quarter of the live heap.
+// pathways; past it, paced by how much of the log is left.
 const replayHeadroom = 128 << 20
 
 // replay rebuilds every read model from position 0 and writes fresh snapshots, so the
@@ -37,14 +37,16 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer store.Close()
 	model, sessionsModel, tracker := newProjections(store)
-	progress := importer.NewProgress(stderr, logSize(ctx, store), "replay").WithUnit("events")
+	total := logSize(ctx, store)
+	progress := importer.NewProgress(stderr, total, "replay").WithUnit("events")
 	var done uint64
-	stopGC := gcfloor.Start(replayHeadroom)
+	pacer := gcfloor.Start(replayHeadroom)
 	st, err := projections.Replay(ctx, store, sf.data, func(_, events uint64) {
 		progress.Add(int64(events - done))
+		pacer.Progress(events, uint64(total))
 		done = events
 	}, model, sessionsModel, tracker)
-	stopGC()
+	pacer.Stop()
 	if err != nil {
 		progress.Stop()
 		fmt.Fprintf(stderr, "ledger replay: %v\n", err)

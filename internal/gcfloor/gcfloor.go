@@ -1,20 +1,27 @@
-// Package gcfloor paces a batch command's garbage collector by a floor under the
-// heap and a share over the live heap, instead of Go's default (GOGC=100), which
-// lets the heap grow by as much as is live before collecting.
+// Package gcfloor paces a batch command's garbage collector instead of Go's
+// default (GOGC=100), which lets the heap grow by as much as is live before
+// collecting.
 //
-// Below the floor F, the heap may grow to F before a collection: a replay of a
-// trust's log holds a few tens of MB live and allocates several hundred, so with
-// the default it collected every 30 MB or so and the collector took a seventh of
-// the CPU. Above it, the heap may grow by a quarter of the live heap (GOGC=25):
-// at a million pathways the default doubled a 142 MB live heap at the peak, and a
-// quarter holds the peak near 1 KiB per open pathway (ISSUE 6's target) for about
-// a tenth more CPU (BENCHMARKS.md). The two meet where a quarter of the live heap
-// is what the floor leaves, so the heap's limit never falls as the live heap grows.
+// A floor F: the heap may grow to F before a collection. A replay of a trust's log
+// holds a few tens of MB live and allocates several hundred, so with the default it
+// collected every 30 MB or so and the collector took a seventh of the CPU.
 //
-// Go has no setting for either, so Start turns the proportional trigger off and
-// moves the soft memory limit (runtime/debug.SetMemoryLimit) along with the live
-// heap: the collector runs when the process's memory reaches what it held live at
-// the last collection plus the headroom.
+// Past the floor, a job that reports its progress (Pacer.Progress) lets the heap
+// grow by what the rest of the job will fill anyway: if the live heap grows with
+// the work done, it will reach live×total/done, and headroom up to that costs no
+// memory the job's end will not hold. As the end nears that shrinks to a quarter
+// of the live heap (GOGC=25), so a million-pathway replay peaks at 1.25 times its
+// final live heap rather than twice it (the scale target of 1 KiB per open
+// pathway), while collecting as seldom as the default for most of the run. The
+// headroom is never more than the live heap (never more than the default gives)
+// nor less than a quarter of it; a log whose live heap stops growing early (date
+// order) peaks between the two. A job that reports no progress keeps the
+// default's headroom past the floor.
+//
+// Go has no setting for any of this, so Start turns the proportional trigger off
+// and moves the soft memory limit (runtime/debug.SetMemoryLimit) along with the
+// live heap: the collector runs when the process's memory reaches what it held
+// live at the last collection plus the headroom.
 package gcfloor
 
 import (
@@ -23,12 +30,17 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Every is how often Start moves the limit: a replay allocates a few MB in that
 // time, far less than any headroom.
 const Every = 20 * time.Millisecond
+
+// Share: near the end of a job that reports progress, the headroom is one
+// Share-th of the live heap.
+const Share = 4
 
 // sample is what the limit is computed from, as runtime/metrics reports it.
 type sample struct {
@@ -47,19 +59,31 @@ var names = []string{
 	"/gc/heap/live:bytes",
 }
 
-// Share is the headroom over a live heap past the floor: one Share-th of it.
-const Share = 4
-
-// Limit is the memory limit for s under floor: what the process holds but its
-// garbage (everything else it holds, stacks and runtime structures included,
-// stays), plus the larger of what the floor leaves above the live heap and a
-// Share-th of the live heap.
-func Limit(s sample, floor uint64) int64 {
+// Limit is the memory limit for s under floor, done of total units of work
+// finished (total 0: progress unknown): what the process holds but its garbage
+// (everything else it holds, stacks and runtime structures included, stays), plus
+// the headroom the package comment describes.
+func Limit(s sample, floor, done, total uint64) int64 {
 	held := s.total - min(s.released, s.total)
 	garbage := s.objects - min(s.live, s.objects)
 	base := held - min(garbage, held)
-	l := base + max(s.live/Share, floor-min(s.live, floor))
-	return int64(min(l, math.MaxInt64))
+	return int64(min(base+headroom(s.live, floor, done, total), math.MaxInt64))
+}
+
+func headroom(live, floor, done, total uint64) uint64 {
+	if total == 0 {
+		return max(live, floor)
+	}
+	h := max(live/Share, floor-min(live, floor))
+	if done == 0 {
+		return max(h, live)
+	}
+	if done < total {
+		// What the live heap reaches at the end if it grows with the work.
+		rest := uint64(float64(live) * float64(total-done) / float64(done))
+		h = max(h, min(live, rest))
+	}
+	return h
 }
 
 func read(ms []metrics.Sample) sample {
@@ -73,39 +97,67 @@ func read(ms []metrics.Sample) sample {
 	return sample{total: v(0), released: v(1), objects: v(2), live: v(3)}
 }
 
-// Start applies the floor until stop is called, which restores the collector's
-// settings. It does nothing (and stop nothing) when GOGC or GOMEMLIMIT is set:
-// whoever set them chose the trade between memory and time themselves.
-func Start(floor uint64) (stop func()) {
+// Pacer is a running floor; nil when GOGC or GOMEMLIMIT is set. Its methods are
+// safe on nil and from any goroutine.
+type Pacer struct {
+	done, total atomic.Uint64
+	quit        chan struct{}
+	wg          sync.WaitGroup
+	stop        func()
+}
+
+// Progress reports done of total units of the job finished (events replayed of
+// the log's, say); total 0 means unknown.
+func (p *Pacer) Progress(done, total uint64) {
+	if p == nil {
+		return
+	}
+	p.total.Store(total)
+	p.done.Store(min(done, total))
+}
+
+// Stop restores the collector's settings.
+func (p *Pacer) Stop() {
+	if p == nil {
+		return
+	}
+	p.stop()
+}
+
+// Start applies the floor until Stop. It does nothing (and returns nil) when GOGC
+// or GOMEMLIMIT is set: whoever set them chose the trade between memory and time
+// themselves.
+func Start(floor uint64) *Pacer {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
+		return nil
 	}
 	ms := make([]metrics.Sample, len(names))
 	for i, n := range names {
 		ms[i].Name = n
 	}
-	prevLimit := debug.SetMemoryLimit(Limit(read(ms), floor))
+	p := &Pacer{quit: make(chan struct{})}
+	limit := func() int64 { return Limit(read(ms), floor, p.done.Load(), p.total.Load()) }
+	prevLimit := debug.SetMemoryLimit(limit())
 	prevPercent := debug.SetGCPercent(-1)
-	quit := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
+	p.wg.Add(1)
 	go func() {
-		defer wg.Done()
+		defer p.wg.Done()
 		t := time.NewTicker(Every)
 		defer t.Stop()
 		for {
 			select {
-			case <-quit:
+			case <-p.quit:
 				return
 			case <-t.C:
-				debug.SetMemoryLimit(Limit(read(ms), floor))
+				debug.SetMemoryLimit(limit())
 			}
 		}
 	}()
-	return func() {
-		close(quit)
-		wg.Wait()
+	p.stop = func() {
+		close(p.quit)
+		p.wg.Wait()
 		debug.SetGCPercent(prevPercent)
 		debug.SetMemoryLimit(prevLimit)
 	}
+	return p
 }

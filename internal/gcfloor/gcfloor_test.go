@@ -9,25 +9,72 @@ import (
 	"pgregory.net/rapid"
 )
 
+const mib = 1 << 20
+
 func TestLimit(t *testing.T) {
-	const mib = 1 << 20
 	for _, c := range []struct {
-		name  string
-		s     sample
-		floor uint64
-		want  int64
+		name               string
+		s                  sample
+		floor, done, total uint64
+		want               int64
 	}{
-		{"no garbage: what is held plus what the floor leaves over the live heap", sample{total: 100 * mib, objects: 50 * mib, live: 50 * mib}, 128 * mib, 178 * mib},
-		{"garbage is not kept", sample{total: 300 * mib, released: 20 * mib, objects: 200 * mib, live: 50 * mib}, 128 * mib, 208 * mib},
-		{"near the floor, still what it leaves", sample{total: 120 * mib, objects: 100 * mib, live: 100 * mib}, 128 * mib, 148 * mib},
-		{"a live heap past the floor: a quarter of it, GOGC=25", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 825 * mib},
-		{"before the first collection", sample{total: 10 * mib, objects: 4 * mib}, 128 * mib, 134 * mib},
-		{"figures out of step", sample{total: 5 * mib, released: 9 * mib, objects: 7 * mib, live: 1 * mib}, 64 * mib, 63 * mib},
+		// No progress reported: the floor, or the live heap (GOGC=100) past it.
+		{"no garbage: what is held plus the floor", sample{total: 100 * mib, objects: 50 * mib, live: 50 * mib}, 128 * mib, 0, 0, 228 * mib},
+		{"garbage is not kept", sample{total: 300 * mib, released: 20 * mib, objects: 200 * mib, live: 50 * mib}, 128 * mib, 0, 0, 258 * mib},
+		{"a live heap past the floor: GOGC=100's headroom", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 0, 0, 1200 * mib},
+		{"before the first collection", sample{total: 10 * mib, objects: 4 * mib}, 128 * mib, 0, 0, 134 * mib},
+		{"figures out of step never go below the floor", sample{total: 5 * mib, released: 9 * mib, objects: 7 * mib, live: 1 * mib}, 64 * mib, 0, 0, 64 * mib},
+		// Progress reported.
+		{"small: what the floor leaves above the live heap", sample{total: 100 * mib, objects: 50 * mib, live: 50 * mib}, 128 * mib, 90, 100, 178 * mib},
+		{"nothing done yet: the live heap", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 0, 100, 1200 * mib},
+		{"a fifth done: the live heap at most", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 20, 100, 1200 * mib},
+		{"80% done: what the rest will fill, a quarter of it", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 80, 100, 825 * mib},
+		{"95% done: a quarter, no less", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 95, 100, 825 * mib},
+		{"60% done: between", sample{total: 900 * mib, objects: 700 * mib, live: 600 * mib}, 128 * mib, 60, 100, 1200 * mib},
+		{"done: a quarter", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 100, 100, 825 * mib},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			require.Equal(t, c.want, Limit(c.s, c.floor))
+			require.Equal(t, c.want, Limit(c.s, c.floor, c.done, c.total))
 		})
 	}
+}
+
+// Past the floor, the headroom is never more than the live heap (Go's default)
+// nor less than a quarter of it; at the end it is a quarter; and a live heap that
+// grows with the work never makes room for more than it will reach at the end.
+func TestHeadroomBounds(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		floor := rapid.Uint64Range(0, 1<<30).Draw(rt, "floor")
+		live := rapid.Uint64Range(floor, 1<<36).Draw(rt, "live")
+		total := rapid.Uint64Range(1, 1<<40).Draw(rt, "total")
+		done := rapid.Uint64Range(0, total).Draw(rt, "done")
+		h := headroom(live, floor, done, total)
+		require.LessOrEqual(rt, h, live)
+		require.GreaterOrEqual(rt, h, live/Share)
+		require.Equal(rt, live/Share, headroom(live, floor, total, total), "at the end")
+		if done > 0 {
+			final := float64(live) * float64(total) / float64(done)
+			require.LessOrEqual(rt, float64(live+h), max(final, float64(live+live/Share))*(1+1e-9))
+		}
+	})
+}
+
+// However the live heap grows, the limit it allows never falls: the floor's
+// headroom hands over to the rest where they meet.
+func TestLimitNeverFallsAsTheLiveHeapGrows(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		floor := rapid.Uint64Range(0, 1<<30).Draw(rt, "floor")
+		other := rapid.Uint64Range(0, 1<<28).Draw(rt, "other")
+		total := rapid.Uint64Range(0, 1000).Draw(rt, "total")
+		done := rapid.Uint64Range(0, total).Draw(rt, "done")
+		a := rapid.Uint64Range(0, 1<<32).Draw(rt, "live")
+		b := a + rapid.Uint64Range(0, 1<<32).Draw(rt, "growth")
+		at := func(live uint64) int64 {
+			return Limit(sample{total: live + other, objects: live, live: live}, floor, done, total)
+		}
+		require.LessOrEqual(rt, at(a), at(b))
+		require.GreaterOrEqual(rt, at(a), int64(other+max(floor, a)), "never below the floor, nor the live heap")
+	})
 }
 
 func TestStartCollectsLessAndRestores(t *testing.T) {
@@ -40,11 +87,12 @@ func TestStartCollectsLessAndRestores(t *testing.T) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	gcs := ms.NumGC
-	stop := Start(256 << 20)
+	p := Start(256 << 20)
+	p.Progress(10, 100)
 	garbage(64 << 20)
 	runtime.ReadMemStats(&ms)
 	during := ms.NumGC - gcs
-	stop()
+	p.Stop()
 	require.Equal(t, 100, debug.SetGCPercent(100), "stop restores GOGC")
 	require.Zero(t, during, "64 MiB of garbage under a 256 MiB floor: no collection")
 
@@ -60,9 +108,11 @@ func TestStartLeavesAnOperatorsSetting(t *testing.T) {
 	t.Setenv("GOGC", "50")
 	before := debug.SetGCPercent(50)
 	defer debug.SetGCPercent(before)
-	stop := Start(256 << 20)
+	p := Start(256 << 20)
+	require.Nil(t, p)
+	p.Progress(1, 2) // safe on nil
 	require.Equal(t, 50, debug.SetGCPercent(50), "GOGC set: Start changes nothing")
-	stop()
+	p.Stop()
 }
 
 var sink []byte
@@ -73,18 +123,4 @@ func garbage(n int) {
 		sink = make([]byte, 4096)
 	}
 	sink = nil
-}
-
-// However the live heap grows, the limit it allows never falls: the floor's
-// headroom hands over to the share's where they meet.
-func TestLimitNeverFallsAsTheLiveHeapGrows(t *testing.T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		floor := rapid.Uint64Range(0, 1<<30).Draw(rt, "floor")
-		other := rapid.Uint64Range(0, 1<<28).Draw(rt, "other")
-		a := rapid.Uint64Range(0, 1<<32).Draw(rt, "live")
-		b := a + rapid.Uint64Range(0, 1<<32).Draw(rt, "growth")
-		at := func(live uint64) int64 { return Limit(sample{total: live + other, objects: live, live: live}, floor) }
-		require.LessOrEqual(rt, at(a), at(b))
-		require.GreaterOrEqual(rt, at(a), int64(other+max(floor, a)), "never below the floor, nor the live heap")
-	})
 }

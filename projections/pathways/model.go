@@ -326,8 +326,11 @@ func (m *ReadModel) stateOf(p *rec) (pathway.State, error) {
 // packed when something live depends on them, else down to their return records.
 func (m *ReadModel) evict() {
 	limit := m.recentCap
-	if m.catchingUp {
+	switch {
+	case m.catchingUp:
 		limit *= catchUpFactor
+	case m.bulk:
+		limit = min(limit, bulkRecent)
 	}
 	for m.recent.n > limit {
 		p := m.recent.tail

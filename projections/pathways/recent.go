@@ -18,6 +18,13 @@ const recentCap = 4096
 // a state long after its pathway's last event finds it out of the processor's caches.
 const catchUpFactor = 8
 
+// bulkRecent is the list's length in a bulk load (a replay, an as-of build) until
+// it proves too short: nothing queries the model meanwhile, and a log in pathway
+// order needs only the pathway being folded decoded. The 4,096 states of
+// recentCap were 6 MB of a million-pathway replay's peak for nothing; a log in
+// date order widens the list to recentCap times catchUpFactor as before.
+const bulkRecent = 512
+
 // missShare: a run of a page widens the list when more than one event in missShare
 // met a pathway no longer decoded.
 const missShare = 16
