@@ -141,3 +141,38 @@ func TestCatchingUpParksPathwaysThatMayRestart(t *testing.T) {
 		require.Equal(t, ws, gs, id)
 	}
 }
+
+// A bulk load keeps only bulkRecent pathways decoded while the log's order lets
+// it (nothing reads the model meanwhile); in date order it widens as any catch-up
+// does; Settle leaves the list no longer than recentCap.
+func TestBulkLoadKeepsAShortListUntilItProvesTooShort(t *testing.T) {
+	f := newFeed(t)
+	const n = 2 * bulkRecent
+	for i := range n {
+		referNumbered(f, i)
+		followUp(f, i, 0)
+	}
+	m := New(WithLoader(f.load))
+	m.BeginBulk()
+	applyPages(t, m, f.log, 1000)
+	require.False(t, m.catchingUp)
+	require.Equal(t, bulkRecent, m.recent.n, "pathway order: the short list")
+	m.Settle()
+	require.Equal(t, n, m.OpenPathways())
+
+	g := newFeed(t)
+	for i := range n {
+		referNumbered(g, i)
+	}
+	for i := range n {
+		followUp(g, i, 0)
+	}
+	dated := New(WithLoader(g.load))
+	dated.BeginBulk()
+	applyPages(t, dated, g.log, 1000)
+	require.True(t, dated.catchingUp, "date order: every follow-up met a packed pathway")
+	require.Equal(t, n, dated.recent.n, "widened past the short list")
+	dated.Settle()
+	require.LessOrEqual(t, dated.recent.n, recentCap)
+	require.Equal(t, n, dated.OpenPathways())
+}
