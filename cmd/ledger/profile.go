@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
 )
@@ -15,6 +16,12 @@ import (
 // taken apart (go tool pprof, -sample_index=alloc_space for the allocations; go
 // tool trace).
 func startProfile(stderr io.Writer) func() {
+	// The runtime samples allocations for a heap profile whether or not one is
+	// written: 1.5 MB of buckets at a million pathways. Only LEDGER_MEMPROFILE
+	// reads them.
+	if os.Getenv("LEDGER_MEMPROFILE") == "" {
+		runtime.MemProfileRate = 0
+	}
 	stopCPU := recordTo(stderr, "LEDGER_CPUPROFILE", pprof.StartCPUProfile, pprof.StopCPUProfile)
 	stopTrace := recordTo(stderr, "LEDGER_TRACE", trace.Start, trace.Stop)
 	return func() {

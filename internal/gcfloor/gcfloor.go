@@ -9,14 +9,15 @@
 // Past the floor, a job that reports its progress (Pacer.Progress) lets the heap
 // grow by what the rest of the job will fill anyway: if the live heap grows with
 // the work done, it will reach live×total/done, and headroom up to that costs no
-// memory the job's end will not hold. As the end nears that shrinks to a quarter
-// of the live heap (GOGC=25), so a million-pathway replay peaks at 1.25 times its
+// memory the job's end will not hold. As the end nears that shrinks to a Share-th
+// of the live heap (GOGC=17), so a million-pathway replay peaks at 1.17 times its
 // final live heap rather than twice it (the scale target of 1 KiB per open
-// pathway), while collecting as seldom as the default for most of the run. The
-// headroom is never more than the live heap (never more than the default gives)
-// nor less than a quarter of it; a log whose live heap stops growing early (date
-// order) peaks between the two. A job that reports no progress keeps the
-// default's headroom past the floor.
+// pathway beyond the store's cache; a quarter missed it by a few MB in some runs),
+// while collecting as seldom as the default for most of the run. The headroom is
+// never more than the live heap (never more than the default gives) nor less than
+// a Share-th of it; a log whose live heap stops growing early (date order) peaks
+// between the two. A job that reports no progress keeps the default's headroom
+// past the floor.
 //
 // Go has no setting for any of this, so Start turns the proportional trigger off
 // and moves the soft memory limit (runtime/debug.SetMemoryLimit) along with the
@@ -40,7 +41,7 @@ const Every = 20 * time.Millisecond
 
 // Share: near the end of a job that reports progress, the headroom is one
 // Share-th of the live heap.
-const Share = 4
+const Share = 6
 
 // sample is what the limit is computed from, as runtime/metrics reports it.
 type sample struct {

@@ -28,10 +28,10 @@ func TestLimit(t *testing.T) {
 		{"small: what the floor leaves above the live heap", sample{total: 100 * mib, objects: 50 * mib, live: 50 * mib}, 128 * mib, 90, 100, 178 * mib},
 		{"nothing done yet: the live heap", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 0, 100, 1200 * mib},
 		{"a fifth done: the live heap at most", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 20, 100, 1200 * mib},
-		{"80% done: what the rest will fill, a quarter of it", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 80, 100, 825 * mib},
-		{"95% done: a quarter, no less", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 95, 100, 825 * mib},
+		{"80% done: what the rest will fill", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 80, 100, 825 * mib},
+		{"99% done: a Share-th, no less", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 99, 100, 700*mib + 500*mib/Share},
 		{"60% done: between", sample{total: 900 * mib, objects: 700 * mib, live: 600 * mib}, 128 * mib, 60, 100, 1200 * mib},
-		{"done: a quarter", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 100, 100, 825 * mib},
+		{"done: a Share-th", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 100, 100, 700*mib + 500*mib/Share},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			require.Equal(t, c.want, Limit(c.s, c.floor, c.done, c.total))
@@ -40,7 +40,7 @@ func TestLimit(t *testing.T) {
 }
 
 // Past the floor, the headroom is never more than the live heap (Go's default)
-// nor less than a quarter of it; at the end it is a quarter; and a live heap that
+// nor less than a Share-th of it; at the end it is a Share-th; and a live heap that
 // grows with the work never makes room for more than it will reach at the end.
 func TestHeadroomBounds(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
