@@ -10,9 +10,10 @@
 // grow by what the rest of the job will fill anyway: if the live heap grows with
 // the work done, it will reach live×total/done, and headroom up to that costs no
 // memory the job's end will not hold. As the end nears that shrinks to a Share-th
-// of the live heap (GOGC=17), so a million-pathway replay peaks at 1.17 times its
-// final live heap rather than twice it (the scale target of 1 KiB per open
-// pathway beyond the store's cache; a quarter missed it by a few MB in some runs),
+// of the live heap (GOGC=12.5), so a million-pathway replay peaks at 1.125 times
+// its final live heap rather than twice it (the scale target of 1 KiB per open
+// pathway beyond the store's cache; a quarter or a sixth missed it by a few MB in
+// some runs),
 // while collecting as seldom as the default for most of the run. The headroom is
 // never more than the live heap (never more than the default gives) nor less than
 // a Share-th of it; a log whose live heap stops growing early (date order) peaks
@@ -41,7 +42,7 @@ const Every = 20 * time.Millisecond
 
 // Share: near the end of a job that reports progress, the headroom is one
 // Share-th of the live heap.
-const Share = 6
+const Share = 8
 
 // sample is what the limit is computed from, as runtime/metrics reports it.
 type sample struct {
