@@ -149,20 +149,10 @@ func TestPropertyCompactModelAnswersAsWholeFolds(t *testing.T) {
 }
 
 func sameAnswers(t require.TestingT, got, want *ReadModel, on rtt.Date, specs []string, n int, idOf func(int) string) {
-	q := Query{On: on, Limit: MaxLimit}
-	a, _, err := got.WaitingList(q)
-	require.NoError(t, err)
-	b, _, err := want.WaitingList(q)
-	require.NoError(t, err)
-	require.Equal(t, b, a, "waiting list")
+	requireSamePTLs(t, want, got, on, specs, "")
 	require.Equal(t, want.OpenPathways(), got.OpenPathways())
 	require.Equal(t, want.Pathways(), got.Pathways())
 	for _, spec := range specs {
-		a, _, err := got.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
-		require.NoError(t, err)
-		b, _, err := want.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
-		require.NoError(t, err)
-		require.Equal(t, b, a, "waiting list of %s", spec)
 		ca, wa := got.Candidates(spec, on.AddDays(7))
 		cb, wb := want.Candidates(spec, on.AddDays(7))
 		byID := func(x, y session_Candidate) int { return cmpString(x.PathwayID, y.PathwayID) }

@@ -9,6 +9,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
+	"github.com/pathway-ledger/ledger/rtt"
 )
 
 // A model loaded in bulk (its indexes filed once, at Settle) answers every index
@@ -28,15 +29,8 @@ func TestPropertyBulkLoadAnswersAsEventByEvent(t *testing.T) {
 
 		on := d("2025-05-01")
 		require.Equal(rt, f.m.OpenPathways(), bulk.OpenPathways())
-		for _, spec := range append([]string{""}, specs...) {
-			want, _, err := f.m.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
-			require.NoError(rt, err)
-			got, _, err := bulk.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
-			require.NoError(rt, err)
-			require.Equal(rt, want, got, "PTL of specialty %q", spec)
-			if spec == "" {
-				continue
-			}
+		requireSamePTLs(rt, f.m, bulk, on, specs, "")
+		for _, spec := range specs {
 			wantCands, wantWithout := candidateIDs(f.m, spec, on)
 			gotCands, gotWithout := candidateIDs(bulk, spec, on)
 			require.Equal(rt, wantCands, gotCands, spec)
@@ -61,15 +55,20 @@ func TestPropertyBulkLoadAnswersAsEventByEvent(t *testing.T) {
 			}
 			applyPages(t, bulk, f.log[before:], 1)
 		}
-		for _, spec := range append([]string{""}, specs...) {
-			want, _, err := f.m.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
-			require.NoError(rt, err)
-			got, _, err := bulk.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
-			require.NoError(rt, err)
-			require.Equal(rt, want, got, "PTL of specialty %q after later events", spec)
-		}
+		requireSamePTLs(rt, f.m, bulk, on, specs, " after later events")
 		require.Equal(rt, f.m.OpenPathways(), bulk.OpenPathways())
 	})
+}
+
+// requireSamePTLs holds got's PTL, whole and for each of specs, to want's on a day.
+func requireSamePTLs(t require.TestingT, want, got *ReadModel, on rtt.Date, specs []string, when string) {
+	for _, spec := range append([]string{""}, specs...) {
+		w, _, err := want.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
+		require.NoError(t, err)
+		g, _, err := got.WaitingList(Query{On: on, SpecialtyCode: spec, Limit: MaxLimit})
+		require.NoError(t, err)
+		require.Equal(t, w, g, "PTL of specialty %q%s", spec, when)
+	}
 }
 
 // runningIDs lists, sorted, the pathways fed so far with a running period.
