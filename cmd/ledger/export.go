@@ -181,15 +181,12 @@ func exportModel(ctx context.Context, sf *storeFlags, asOf *time.Time, out strin
 		return err
 	}
 	defer store.Close()
-	// A batch job like a replay: the same floor under the collector's headroom
-	// (without progress to pace by, the default's headroom past it).
-	defer gcfloor.Start(replayHeadroom).Stop()
-	var model *pathways.ReadModel
-	if asOf != nil {
-		model, err = pathways.BuildAsOf(ctx, store, *asOf)
-	} else {
-		model, err = pathways.Build(ctx, store)
-	}
+	// A batch job like a replay, paced the same way by how much of the log is
+	// left (the embedded store's positions count its events).
+	total := uint64(logSize(ctx, store))
+	pacer := gcfloor.Start(replayHeadroom)
+	defer pacer.Stop()
+	model, err := pathways.BuildReporting(ctx, store, asOf, func(position uint64) { pacer.Progress(position, total) })
 	if err != nil {
 		return err
 	}

@@ -17,15 +17,22 @@ const readBatch = 4096
 // whole log is read: positions order appends, and a clock stepping back must not
 // hide an event recorded before asOf behind one recorded after it.
 func BuildAsOf(ctx context.Context, r eventstore.Reader, asOf time.Time) (*ReadModel, error) {
-	return buildAsOf(ctx, r, &asOf, recentCap)
+	return buildAsOf(ctx, r, &asOf, recentCap, nil)
 }
 
 // Build builds a fresh model from the whole log: what offline exports run on.
 func Build(ctx context.Context, r eventstore.Reader) (*ReadModel, error) {
-	return buildAsOf(ctx, r, nil, recentCap)
+	return buildAsOf(ctx, r, nil, recentCap, nil)
 }
 
-func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent int) (*ReadModel, error) {
+// BuildReporting is Build (asOf nil) or BuildAsOf, calling progress with the
+// position of each page's last event once the page is folded: how far through the
+// log the build is, for a batch job to pace its collector by.
+func BuildReporting(ctx context.Context, r eventstore.Reader, asOf *time.Time, progress func(position uint64)) (*ReadModel, error) {
+	return buildAsOf(ctx, r, asOf, recentCap, progress)
+}
+
+func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent int, progress func(uint64)) (*ReadModel, error) {
 	// A pathway re-read from the log is re-read as known at asOf too.
 	keep := func(ev *eventstore.Event) bool { return asOf == nil || !ev.RecordedAt.After(*asOf) }
 	m := New(WithLoader(storeLoader(r, keep)))
@@ -41,6 +48,7 @@ func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent
 		if len(pg.Events) == 0 {
 			break
 		}
+		last := pg.Events[len(pg.Events)-1].Position
 		// The page is ours: what was recorded after asOf is dropped in place.
 		evs := slices.DeleteFunc(pg.Events, func(ev eventstore.Event) bool { return !keep(&ev) })
 		if n, err := m.ApplyBatch(evs); err != nil {
@@ -48,6 +56,9 @@ func buildAsOf(ctx context.Context, r eventstore.Reader, asOf *time.Time, recent
 			return nil, fmt.Errorf("pathways: event %s (%s) at position %d: %w", ev.EventID, ev.Type, ev.Position, err)
 		}
 		pg.Recycle()
+		if progress != nil {
+			progress(last)
+		}
 	}
 	m.Settle()
 	return m, nil

@@ -92,16 +92,38 @@ func TestBuildAsOfReReadsColdPathwaysAsKnownThen(t *testing.T) {
 
 	census := rtt.MustParseDate("2025-02-28")
 	for _, recent := range []int{0, 1, recentCap} {
-		then, err := buildAsOf(context.Background(), l.store, &stoppedAt, recent)
+		then, err := buildAsOf(context.Background(), l.store, &stoppedAt, recent, nil)
 		require.NoError(t, err)
 		r := then.Report(census)
 		require.Equal(t, 1, r.Incomplete.Total, "recent %d: b waits; a was treated as known then", recent)
 		require.Equal(t, 1, r.CompletedAdmitted.Total, "recent %d", recent)
 
-		now, err := buildAsOf(context.Background(), l.store, &l.now, recent)
+		now, err := buildAsOf(context.Background(), l.store, &l.now, recent, nil)
 		require.NoError(t, err)
 		r = now.Report(census)
 		require.Equal(t, 2, r.Incomplete.Total, "recent %d: the retraction reopened a", recent)
 		require.Zero(t, r.CompletedAdmitted.Total, "recent %d", recent)
 	}
+}
+
+// A build reports how far through the log it is, page by page, up to the last
+// event, and builds what Build builds.
+func TestBuildReportingSaysHowFarItIs(t *testing.T) {
+	l := newLogged(t)
+	for i := range readBatch + 10 {
+		id := fmt.Sprintf("p%05d", i)
+		l.do(id, refer(id, "110", "2025-01-06"))
+	}
+	head, err := l.store.ReadAll(context.Background(), 0, 0)
+	require.NoError(t, err)
+	var seen []uint64
+	m, err := BuildReporting(context.Background(), l.store, nil, func(p uint64) { seen = append(seen, p) })
+	require.NoError(t, err)
+	require.Len(t, seen, 2, "one report a page")
+	require.True(t, seen[0] < seen[1])
+	require.Equal(t, head[len(head)-1].Position, seen[1], "the last report is the log's last event")
+	whole, err := Build(context.Background(), l.store)
+	require.NoError(t, err)
+	require.Equal(t, whole.OpenPathways(), m.OpenPathways())
+	require.Equal(t, readBatch+10, m.OpenPathways())
 }
