@@ -98,3 +98,15 @@ func requireColdStore(t require.TestingT, c *coldStore, want map[string]coldWant
 		require.True(t, slices.IsSortedFunc(run, func(a, b coldKey) int { return slices.Compare(a.key[:], b.key[:]) }))
 	}
 }
+
+// compareKeys orders 16-byte keys exactly as bytes.Compare does.
+func TestCompareKeysIsByteOrder(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		a := [16]byte(rapid.SliceOfN(rapid.Byte(), 16, 16).Draw(rt, "a"))
+		b := a
+		for _, i := range rapid.SliceOfN(rapid.IntRange(0, 15), 0, 3).Draw(rt, "changed") {
+			b[i] = rapid.Byte().Draw(rt, "to")
+		}
+		require.Equal(rt, slices.Compare(a[:], b[:]), compareKeys(&a, &b))
+	})
+}
