@@ -69,7 +69,45 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 func importPTL(ctx context.Context, store eventstore.Store, path, provider string, asOf rtt.Date, stdout, stderr io.Writer) int {
-	return importPTLFrom(ctx, store, func() (io.ReadCloser, error) { return os.Open(path) }, path, provider, asOf, stdout, stderr)
+	readable, cleanup, err := rereadable(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledger import: %v\n", err)
+		return 1
+	}
+	defer cleanup()
+	return importPTLFrom(ctx, store, func() (io.ReadCloser, error) { return os.Open(readable) }, path, provider, asOf, stdout, stderr)
+}
+
+// rereadable is path when it is a regular file, which an import can read twice;
+// anything else (a pipe, /dev/stdin: zcat extract.csv.gz | ledger import
+// /dev/stdin) is first copied to a temporary file, removed by cleanup.
+func rereadable(path string) (string, func(), error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", nil, err
+	}
+	if fi.Mode().IsRegular() {
+		return path, func() {}, nil
+	}
+	in, err := os.Open(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp("", "ledger-import-*")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup := func() { _ = os.Remove(tmp.Name()) }
+	_, err = io.Copy(tmp, in)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("%s: copying to a temporary file to read it twice: %w", path, err)
+	}
+	return tmp.Name(), cleanup, nil
 }
 
 // importPTLFrom reads the extract twice: the first pass checks every row (the
@@ -236,8 +274,14 @@ func writtenOrPresent(events, written int, known bool) string {
 // first and a file with a malformed line imports nothing; a command the API refuses
 // writes nothing and is reported by line, field and rule, and the exit status is 1.
 func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdout, stderr io.Writer) int {
+	readable, cleanup, err := rereadable(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "ledger import: %v\n", err)
+		return 1
+	}
+	defer cleanup()
 	read := func(fn func(line int, rec importer.Record) error) error {
-		f, err := os.Open(path)
+		f, err := os.Open(readable)
 		if err != nil {
 			return err
 		}
@@ -245,7 +289,7 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		return importer.ReadNDJSON(f, fn)
 	}
 	events, commands := 0, 0
-	err := read(func(line int, rec importer.Record) error {
+	err = read(func(line int, rec importer.Record) error {
 		if rec.Kind == importer.KindCommand {
 			commands++
 		} else {
