@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -88,11 +87,8 @@ func TestRunQueueStopsAtAStorageFailureNamingTheLine(t *testing.T) {
 // A file in date order interleaves its streams line by line; imported with many
 // appends queued at once, the log still holds the events in the file's order.
 func TestImportNDJSONKeepsTheFilesOrder(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "trust.ndjson")
+	file, raw := generatedNDJSON(t, 150)
 	var out, errOut bytes.Buffer
-	require.Equal(t, 0, run([]string{"generate", "--ndjson", file, "--pathways", "150", "--today", "2026-11-24"}, &out, &errOut), errOut.String())
-	raw, err := os.ReadFile(file)
-	require.NoError(t, err)
 	type line struct {
 		text, stream, id, on string
 	}

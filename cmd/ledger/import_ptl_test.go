@@ -95,22 +95,12 @@ func firstRowsEvents(t *testing.T, lines []string) uint64 {
 // An extract piped in (zcat extract.csv.gz | ledger import /dev/stdin) cannot be
 // read twice: it is copied aside first, then checked and written as a file is.
 func TestImportPTLFromAPipe(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("/dev/fd as Linux has it")
-	}
 	raw, err := os.ReadFile("../../importer/testdata/ptl_sample.csv")
 	require.NoError(t, err)
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	defer r.Close()
-	go func() {
-		_, _ = w.Write(raw)
-		_ = w.Close()
-	}()
+	pipe := pipeOf(t, raw)
 	t.Setenv("TMPDIR", t.TempDir()) // where the copy goes, to see it removed
 	dir := t.TempDir()
 	var out, errOut bytes.Buffer
-	pipe := fmt.Sprintf("/dev/fd/%d", r.Fd())
 	require.Equal(t, 0, run([]string{"import", "--data", dir, "--as-of", "2026-11-24", "--format", "ptl", pipe}, &out, &errOut), errOut.String())
 	require.Contains(t, out.String(), "imported 20 pathways (20 written, 0 already in the log)")
 	matches, err := filepath.Glob(filepath.Join(os.TempDir(), "ledger-import-*"))
@@ -120,26 +110,29 @@ func TestImportPTLFromAPipe(t *testing.T) {
 
 // The same for an NDJSON file, which the import also reads twice (check, apply).
 func TestImportNDJSONFromAPipe(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("/dev/fd as Linux has it")
-	}
-	file := filepath.Join(t.TempDir(), "trust.ndjson")
-	var out, errOut bytes.Buffer
-	require.Equal(t, 0, run([]string{"generate", "--ndjson", file, "--pathways", "20", "--today", "2026-11-24"}, &out, &errOut), errOut.String())
-	raw, err := os.ReadFile(file)
-	require.NoError(t, err)
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	defer r.Close()
-	go func() {
-		_, _ = w.Write(raw)
-		_ = w.Close()
-	}()
+	_, raw := generatedNDJSON(t, 20)
+	pipe := pipeOf(t, raw)
 	dir := t.TempDir()
-	out.Reset()
-	pipe := fmt.Sprintf("/dev/fd/%d", r.Fd())
+	var out, errOut bytes.Buffer
 	require.Equal(t, 0, run([]string{"import", "--data", dir, "--format", "ndjson", pipe}, &out, &errOut), errOut.String())
 	n := eventCount(t, dir)
 	require.Positive(t, n)
 	require.Contains(t, out.String(), fmt.Sprintf("imported %d events (%d written, 0 already in the log)", n, n))
+}
+
+// pipeOf is a path that reads raw once, as a pipe does (/dev/fd/N of a pipe's
+// reading end, Linux only).
+func pipeOf(t *testing.T, raw []byte) string {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("/dev/fd as Linux has it")
+	}
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = r.Close() })
+	go func() {
+		_, _ = w.Write(raw)
+		_ = w.Close()
+	}()
+	return fmt.Sprintf("/dev/fd/%d", r.Fd())
 }

@@ -77,3 +77,14 @@ func TestImportNDJSONFromGenerate(t *testing.T) {
 }
 
 func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o600) }
+
+// generatedNDJSON is `ledger generate --ndjson` of n pathways: the file and its bytes.
+func generatedNDJSON(t *testing.T, n int) (string, []byte) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "trust.ndjson")
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"generate", "--ndjson", file, "--pathways", fmt.Sprint(n), "--today", "2026-11-24"}, &out, &errOut), errOut.String())
+	raw, err := os.ReadFile(file)
+	require.NoError(t, err)
+	return file, raw
+}
