@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -123,4 +124,29 @@ func garbage(n int) {
 		sink = make([]byte, 4096)
 	}
 	sink = nil
+}
+
+// Start paces by what Progress reports: with a live heap past the floor, the limit
+// it sets near the job's end leaves a Share-th of the live heap as headroom, far
+// below the one it sets early on (as much as the live heap).
+func TestStartPacesByProgress(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	live := make([][]byte, 64)
+	for i := range live {
+		live[i] = make([]byte, 1<<20) // 64 MiB held throughout
+	}
+	runtime.GC()
+	p := Start(8 << 20)
+	defer p.Stop()
+	limitAfter := func(done uint64) int64 {
+		p.Progress(done, 100)
+		time.Sleep(5 * Every) // the limit moves every tick
+		return debug.SetMemoryLimit(-1)
+	}
+	early, end := limitAfter(1), limitAfter(100)
+	require.Greater(t, early-end, int64(64<<20)/2, "early %d MiB, at the end %d MiB", early>>20, end>>20)
+	runtime.KeepAlive(live)
 }
