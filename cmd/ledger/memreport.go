@@ -23,12 +23,14 @@ func memoryLine(open int) string {
 	}
 	line += fmt.Sprintf(", %.0f MB heap from the system", float64(ms.HeapSys)/1e6)
 	if anon, file, ok := residentSplit(); ok {
-		line += fmt.Sprintf("; resident now %.0f MB anonymous, %.0f MB store pages", anon/1e3, file/1e3)
+		// The kernel's kB are KiB.
+		anon, file = anon*1024, file*1024
+		line += fmt.Sprintf("; resident now %.0f MB anonymous, %.0f MB store pages", anon/1e6, file/1e6)
 		// What the Go runtime holds is the read models' side; the rest of the
 		// anonymous memory is the store engine's own (SQLite's page caches and
 		// allocations), which the process's peak carries whatever the models do.
-		if held := goHeld(); anon*1e3 > float64(held) {
-			line += fmt.Sprintf(" (Go runtime %.0f MB, store engine %.0f MB)", float64(held)/1e6, anon/1e3-float64(held)/1e6)
+		if held := float64(goHeld()); anon > held {
+			line += fmt.Sprintf(" (Go runtime %.0f MB, store engine %.0f MB)", held/1e6, (anon-held)/1e6)
 		}
 	}
 	return line
@@ -44,7 +46,7 @@ func goHeld() uint64 {
 	return ms[0].Value.Uint64() - min(ms[1].Value.Uint64(), ms[0].Value.Uint64())
 }
 
-// residentSplit reads RssAnon and RssFile (kB) from /proc/self/status.
+// residentSplit reads RssAnon and RssFile (kB, that is KiB) from /proc/self/status.
 func residentSplit() (anon, file float64, ok bool) {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {

@@ -10,10 +10,10 @@
 // grow by what the rest of the job will fill anyway: if the live heap grows with
 // the work done, it will reach live×total/done, and headroom up to that costs no
 // memory the job's end will not hold. As the end nears that shrinks to a Share-th
-// of the live heap (GOGC=12.5), so a million-pathway replay peaks at 1.125 times
+// of the live heap (GOGC≈8), so a million-pathway replay peaks at about 1.1 times
 // its final live heap rather than twice it (the scale target of 1 KiB per open
-// pathway beyond the store's cache; a quarter or a sixth missed it by a few MB in
-// some runs). That costs collections near the end (75 against the default's 26
+// pathway beyond the store's cache; a quarter, a sixth and an eighth missed it by
+// a few MB in some runs). That costs collections near the end (75 against the default's 26
 // at a million pathways), not all the way: a fixed share from the floor on made
 // a date-ordered replay 25-40% slower. The headroom is never more than the live
 // heap (never more than the default gives) nor less than a Share-th of it; a log
@@ -42,7 +42,7 @@ const Every = 20 * time.Millisecond
 
 // Share: near the end of a job that reports progress, the headroom is one
 // Share-th of the live heap.
-const Share = 8
+const Share = 12
 
 // sample is what the limit is computed from, as runtime/metrics reports it.
 type sample struct {
