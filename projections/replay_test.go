@@ -48,17 +48,27 @@ func TestReplayAppliesTheWholeLogAndSnapshotsIt(t *testing.T) {
 }
 
 // foldStore reads for folds as the embedded store does: every event without its
-// hash chain.
+// hash chain, its Data in the DataBuffer given.
 type foldStore struct {
 	*memstore.Store
-	folds int
+	folds, intoData int
 }
 
-func (f *foldStore) ReadAllForFold(ctx context.Context, after uint64, limit int, dst []eventstore.Event) ([]eventstore.Event, error) {
+func (f *foldStore) ReadAllForFold(ctx context.Context, after uint64, limit int, dst []eventstore.Event, data *eventstore.DataBuffer) ([]eventstore.Event, error) {
 	f.folds++
 	evs, err := f.ReadAll(ctx, after, limit)
+	var block []byte
 	for i := range evs {
 		evs[i].PrevHash, evs[i].Hash = "", ""
+		if data != nil {
+			f.intoData++
+			if cap(block)-len(block) < len(evs[i].Data) {
+				block = data.Block()
+			}
+			at := len(block)
+			block = append(block, evs[i].Data...)
+			evs[i].Data = block[at:len(block):len(block)]
+		}
 	}
 	return append(dst, evs...), err
 }
@@ -91,6 +101,7 @@ func TestReplayReadsForFoldAndSnapshotsMatchTheLog(t *testing.T) {
 		})
 	}
 	require.Positive(t, folds.folds, "the replay read for a fold")
+	require.Equal(t, 2*(ReplayBatch+17), folds.intoData, "every document of both replays (the test's and expected's) read into their DataBuffers")
 }
 
 // fillFast appends n events in runs of up to 500 (an embedded store commits each run).

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"unsafe"
 
 	"github.com/pathway-ledger/ledger/eventstore"
 	"github.com/pathway-ledger/ledger/eventstore/sqlite/internal/lite"
@@ -69,8 +68,9 @@ func (r *reader) lastPosition() (uint64, error) {
 
 // collect steps st to its end and decodes every row, appended to dst (grown to
 // room for capacity more when it has less).
-func (r *reader) collect(ctx context.Context, st *lite.Stmt, capacity int, dst []eventstore.Event) ([]eventstore.Event, error) {
+func (r *reader) collect(ctx context.Context, st *lite.Stmt, capacity int, dst []eventstore.Event, mode *readMode) ([]eventstore.Event, error) {
 	defer st.Reset()
+	defer r.dec.readInto(mode)()
 	out := slices.Grow(dst, capacity)
 	for i := 1; ; i++ {
 		if i%1024 == 0 {
@@ -93,13 +93,14 @@ func (r *reader) collect(ctx context.Context, st *lite.Stmt, capacity int, dst [
 	}
 }
 
-// fillSpan decodes the events at positions after+1 … after+len(out) into out
-// (without their hash chain when fold is set).
-func (r *reader) fillSpan(ctx context.Context, after uint64, out []eventstore.Event, fold bool) error {
+// fillSpan decodes the events at positions after+1 … after+len(out) into out, as
+// mode says.
+func (r *reader) fillSpan(ctx context.Context, after uint64, out []eventstore.Event, mode *readMode) error {
 	st := r.span
-	if fold {
+	if mode != nil && mode.fold {
 		st = r.spanFold
 	}
+	defer r.dec.readInto(mode)()
 	if err := bindAll(st, int64(after), int64(after)+int64(len(out))); err != nil {
 		return storageErr("read", err)
 	}
@@ -166,7 +167,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, fromVersion uint6
 			return storageErr("read", err)
 		}
 		var err error
-		if out, err = r.collect(ctx, st, c, nil); err != nil || len(out) > 0 {
+		if out, err = r.collect(ctx, st, c, nil, nil); err != nil || len(out) > 0 {
 			return err
 		}
 		if fromVersion > 0 {
@@ -207,17 +208,24 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventst
 
 // ReadAllAppend implements eventstore.AppendReader.
 func (s *Store) ReadAllAppend(ctx context.Context, after uint64, limit int, dst []eventstore.Event) ([]eventstore.Event, error) {
-	return s.readAll(ctx, after, limit, dst, false)
+	return s.readAll(ctx, after, limit, dst, nil)
 }
 
 // ReadAllForFold implements eventstore.FoldReader: the same rows with empty strings for
 // prev_hash and hash, which spares copying them twice (SQLite copies a column
 // into its register, the decoder out of it).
-func (s *Store) ReadAllForFold(ctx context.Context, after uint64, limit int, dst []eventstore.Event) ([]eventstore.Event, error) {
-	return s.readAll(ctx, after, limit, dst, true)
+func (s *Store) ReadAllForFold(ctx context.Context, after uint64, limit int, dst []eventstore.Event, data *eventstore.DataBuffer) ([]eventstore.Event, error) {
+	return s.readAll(ctx, after, limit, dst, &readMode{fold: true, data: data})
 }
 
-func (s *Store) readAll(ctx context.Context, after uint64, limit int, dst []eventstore.Event, fold bool) ([]eventstore.Event, error) {
+// readMode is how a read decodes: whole (nil), or for a fold, without the hash chain
+// and with Data in data's blocks when data is set.
+type readMode struct {
+	fold bool
+	data *eventstore.DataBuffer
+}
+
+func (s *Store) readAll(ctx context.Context, after uint64, limit int, dst []eventstore.Event, mode *readMode) ([]eventstore.Event, error) {
 	var out []eventstore.Event
 	err := s.withReader(ctx, func(r *reader) error {
 		head, err := s.readHead(r)
@@ -235,18 +243,18 @@ func (s *Store) readAll(ctx context.Context, after uint64, limit int, dst []even
 		if n >= splitAt && !s.opts.noSplitReads {
 			if r2 := s.idleReader(); r2 != nil {
 				out = slices.Grow(dst, int(n))[:len(dst)+int(n)]
-				return s.readSplit(ctx, r, r2, after, out[len(dst):], fold)
+				return s.readSplit(ctx, r, r2, after, out[len(dst):], mode)
 			}
 		}
 		lim, c := sqlLimit(limit, avail)
 		st := r.all
-		if fold {
+		if mode != nil && mode.fold {
 			st = r.allFold
 		}
 		if err := bindAll(st, int64(after), lim); err != nil {
 			return storageErr("read", err)
 		}
-		out, err = r.collect(ctx, st, c, dst)
+		out, err = r.collect(ctx, st, c, dst, mode)
 		return err
 	})
 	if err != nil {
@@ -267,14 +275,14 @@ func (s *Store) idleReader() *reader {
 
 // readSplit reads the committed events after+1 … after+len(out): the second half on
 // r2 in its own goroutine, the first half here.
-func (s *Store) readSplit(ctx context.Context, r, r2 *reader, after uint64, out []eventstore.Event, fold bool) error {
+func (s *Store) readSplit(ctx context.Context, r, r2 *reader, after uint64, out []eventstore.Event, mode *readMode) error {
 	half := len(out) / 2
 	done := make(chan error, 1)
 	go func() {
-		done <- r2.fillSpan(ctx, after+uint64(half), out[half:], fold)
+		done <- r2.fillSpan(ctx, after+uint64(half), out[half:], mode)
 		s.readers <- r2
 	}()
-	err := r.fillSpan(ctx, after, out[:half], fold)
+	err := r.fillSpan(ctx, after, out[:half], mode)
 	return errors.Join(err, <-done)
 }
 
@@ -295,119 +303,5 @@ func bindAll(st *lite.Stmt, args ...any) error {
 			return err
 		}
 	}
-	return nil
-}
-
-// decoder turns rows into envelopes. Event ids own their memory: the pathway
-// aggregate keeps one in its state for nearly every event, and each should cost its
-// own few bytes, not hold a block. Type, dates and actor are interned, being few.
-// The rest of a row (stream, correlation, causation, reason, hashes, data) is copied
-// into the decoder's current slab, a block shared by the rows read after one
-// another and never written again once handed out: one allocation per few hundred
-// events rather than two per event, and nothing for the collector to scan. A
-// consumer that keeps one of those strings for long keeps its slab with it; the
-// projections copy what they keep (eventstore.Event says so).
-type decoder struct {
-	at     eventstore.InstantParser
-	slab   []byte
-	intern map[string]string
-	last   [colHash + 1]string // the previous row's value of each interned column
-}
-
-// slabSize is the largest small-object size class: a bigger block would take the
-// allocator's slow path. A row's bytes bigger than a quarter of it get their own.
-const slabSize = 32 << 10
-
-// take returns n bytes of the current slab, starting a new slab when it lacks them.
-func (d *decoder) take(n int) []byte {
-	if n > slabSize/4 {
-		return make([]byte, n)
-	}
-	if cap(d.slab)-len(d.slab) < n {
-		d.slab = make([]byte, 0, slabSize)
-	}
-	at := len(d.slab)
-	d.slab = d.slab[:at+n]
-	return d.slab[at : at+n : at+n]
-}
-
-// internLimit bounds the distinct values each connection remembers.
-const internLimit = 4096
-
-func (d *decoder) shared(col int, b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if d.last[col] == string(b) {
-		return d.last[col]
-	}
-	if s, ok := d.intern[string(b)]; ok {
-		d.last[col] = s
-		return s
-	}
-	s := string(b)
-	if d.intern == nil {
-		d.intern = make(map[string]string)
-	}
-	if len(d.intern) < internLimit {
-		d.intern[s] = s
-	}
-	d.last[col] = s
-	return s
-}
-
-// stream is the row's stream, shared with the row before when it is the same: a
-// log's streams are too many to intern (a pathway's events are weeks apart in it),
-// and looking each up only to miss cost more than the copy.
-func (d *decoder) stream(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if d.last[colStream] != string(b) {
-		buf := d.take(len(b))
-		copy(buf, b)
-		d.last[colStream] = unsafe.String(&buf[0], len(buf))
-	}
-	return d.last[colStream]
-}
-
-var ownColumns = [...]int{colCorrelation, colCausation, colReason, colPrevHash, colHash, colData}
-
-func (d *decoder) row(st *lite.Stmt, e *eventstore.Event) error {
-	e.Position = uint64(st.Int64(colPosition))
-	e.StreamVersion = uint64(st.Int64(colVersion))
-	e.SchemaVersion = int(st.Int64(colSchemaVersion))
-	at := st.Bytes(colRecordedAt)
-	var err error
-	if e.RecordedAt, err = d.at.Parse(unsafe.String(unsafe.SliceData(at), len(at))); err != nil {
-		// Parse again from a copy: the first error refers to SQLite's memory.
-		_, err = eventstore.ParseRecordedAt(string(at))
-		return fmt.Errorf("%w: event at position %d: recorded_at: %w", eventstore.ErrStorage, e.Position, err)
-	}
-	e.Stream = d.stream(st.Bytes(colStream))
-	e.EventID = string(st.Bytes(colEventID))
-	e.Type = d.shared(colType, st.Bytes(colType))
-	e.OccurredOn = d.shared(colOccurredOn, st.Bytes(colOccurredOn))
-	e.Actor.User = d.shared(colActorUser, st.Bytes(colActorUser))
-	e.Actor.Role = d.shared(colActorRole, st.Bytes(colActorRole))
-	var views [len(ownColumns)][]byte
-	n := 0
-	for i, c := range ownColumns {
-		views[i] = st.Bytes(c)
-		n += len(views[i])
-	}
-	buf := d.take(n)
-	var strs [len(ownColumns) - 1]string
-	off := 0
-	for i, v := range views {
-		copy(buf[off:], v)
-		if i < len(strs) && len(v) > 0 {
-			strs[i] = unsafe.String(&buf[off], len(v))
-		}
-		off += len(v)
-	}
-	e.CorrelationID, e.CausationID, e.Reason, e.PrevHash, e.Hash = strs[0], strs[1], strs[2], strs[3], strs[4]
-	data := len(views[len(views)-1])
-	e.Data = buf[n-data : n : n]
 	return nil
 }

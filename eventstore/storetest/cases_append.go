@@ -61,7 +61,8 @@ func testReadAllAppend(t *testing.T, h Harness) {
 }
 
 // testReadAllForFold: an engine that reads for folds returns ReadAll's events, in
-// the caller's memory as ReadAllAppend does, with nothing missing but the hash chain.
+// the caller's memory as ReadAllAppend does, with nothing missing but the hash chain;
+// the same into a DataBuffer, read into again after its Reset.
 func testReadAllForFold(t *testing.T, h Harness) {
 	s := open(t, h)
 	fr, ok := s.(eventstore.FoldReader)
@@ -69,6 +70,7 @@ func testReadAllForFold(t *testing.T, h Harness) {
 		t.Skipf("%T reads no events without their hash chain (eventstore.FoldReader): a replay reads them whole", s)
 	}
 	start, n, _ := appendPages(t, s)
+	buf := new(eventstore.DataBuffer)
 	for _, limit := range []int{n, 100} {
 		want, err := s.ReadAll(ctx(t), start, limit)
 		require.NoError(t, err)
@@ -77,11 +79,14 @@ func testReadAllForFold(t *testing.T, h Harness) {
 			require.NotEmpty(t, want[i].Hash)
 			want[i].PrevHash, want[i].Hash = "", ""
 		}
-		dst := make([]eventstore.Event, 0, limit)
-		got, err := fr.ReadAllForFold(ctx(t), start, limit, dst)
-		require.NoError(t, err)
-		require.Equal(t, want, got, "limit %d", limit)
-		require.Same(t, &dst[:1][0], &got[0], "read into dst's memory")
+		for _, data := range []*eventstore.DataBuffer{nil, buf} {
+			buf.Reset()
+			dst := make([]eventstore.Event, 0, limit)
+			got, err := fr.ReadAllForFold(ctx(t), start, limit, dst, data)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "limit %d, into a DataBuffer: %t", limit, data != nil)
+			require.Same(t, &dst[:1][0], &got[0], "read into dst's memory")
+		}
 	}
 }
 
