@@ -90,6 +90,7 @@ func (m *ReadModel) Settle() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.catchingUp = false
+	m.endCatchUp()
 	m.evict()
 	m.unpark(0)
 	if m.bulk {
@@ -116,9 +117,13 @@ func (m *ReadModel) foldRun(evs []eventstore.Event, out []decoded, from int, cat
 	defer m.mu.Unlock()
 	m.misses = 0
 	defer func() {
-		if catchUp && m.misses*missShare > len(evs)-from {
+		if !catchUp {
+			return
+		}
+		if m.misses*missShare > len(evs)-from {
 			m.catchingUp = true
 		}
+		m.judgeWidth(len(evs) - from)
 	}()
 	for i := from; i < len(evs); i++ {
 		d := &out[i]

@@ -29,39 +29,70 @@ func applyPages(t *testing.T, m *ReadModel, evs []eventstore.Event, page int) {
 	}
 }
 
-// In a log's date order (every pathway referred, then every pathway followed up)
-// a page that keeps meeting pathways no longer decoded widens the recent list to
-// eight times its size; Settle brings it back. The live tail's short batches and
-// single events never widen it.
-func TestPagesThatMissWidenTheRecentListUntilSettled(t *testing.T) {
+// dateOrdered is a log in date order: n pathways referred, then followed up in
+// rounds, every pathway once a round.
+func dateOrdered(t *testing.T, n, rounds int) *feed {
 	f := newFeed(t)
-	for i := range 300 {
+	for i := range n {
 		referNumbered(f, i)
 	}
-	for k := range 3 {
-		for i := range 300 {
+	for k := range rounds {
+		for i := range n {
 			followUp(f, i, k)
 		}
 	}
-	require.Len(t, f.log, 1200)
+	require.Len(t, f.log, n*(1+rounds))
+	return f
+}
+
+// In a log's date order a page that keeps meeting pathways no longer decoded widens
+// the recent list to eight times its size, and the list stays wide while it holds
+// the pathways the log interleaves; Settle brings it back. The live tail's short
+// batches and single events never widen it.
+func TestPagesThatMissWidenTheRecentListUntilSettled(t *testing.T) {
+	const n = 4 * catchUpFactor // the widened list holds every pathway
+	f := dateOrdered(t, n, 12)
 
 	short := New(WithLoader(f.load), WithRecent(4))
 	applyPages(t, short, f.log, batchInline)
 	require.Equal(t, 4, short.recent.n, "batches of the live tail's size keep the list at its size")
 
 	long := New(WithLoader(f.load), WithRecent(4))
-	applyPages(t, long, f.log, 600)
+	applyPages(t, long, f.log, len(f.log))
 	require.True(t, long.catchingUp)
+	require.False(t, long.wideFutile, "the widened list held every pathway: judged worth it")
 	require.Equal(t, 4*catchUpFactor, long.recent.n, "pages that miss widen it")
 	long.Settle()
 	require.Equal(t, 4, long.recent.n)
 	require.False(t, long.catchingUp)
-	require.Equal(t, short.OpenPathways(), long.OpenPathways())
-	require.Equal(t, 300, long.OpenPathways())
+	sameAnswers(t, long, short, d("2025-03-01"), []string{"110"}, n, func(i int) string { return fmt.Sprintf("P-%03d", i) })
+	require.Equal(t, n, long.OpenPathways())
 
-	referNumbered(f, 300)
+	referNumbered(f, n)
 	require.NoError(t, long.Apply(f.log[len(f.log)-1]))
 	require.Equal(t, 4, long.recent.n, "an event after settling keeps the list at its size")
+}
+
+// A log that interleaves more pathways than even the widened list holds misses on
+// nearly every event either way: once the wide list has been judged over two of
+// its lengths of events, it goes back to its size (while still catching up, so
+// that pathways that may restart are parked), and Settle forgets the judgement.
+func TestAWidenedListThatStillMissesGoesBackToItsSize(t *testing.T) {
+	const n = 300
+	f := dateOrdered(t, n, 3)
+	short := New(WithLoader(f.load), WithRecent(4))
+	applyPages(t, short, f.log, batchInline)
+
+	long := New(WithLoader(f.load), WithRecent(4))
+	applyPages(t, long, f.log, 600)
+	require.True(t, long.catchingUp)
+	require.True(t, long.wideFutile, "every follow-up missed with the list widened")
+	require.Equal(t, 4, long.recent.n, "back to its size")
+	long.Settle()
+	require.False(t, long.wideFutile)
+	require.Zero(t, long.wideEvents)
+	sameAnswers(t, long, short, d("2025-03-01"), []string{"110"}, n, func(i int) string { return fmt.Sprintf("P-%03d", i) })
+	require.Equal(t, n, long.OpenPathways())
 }
 
 // In pathway order (each pathway's history together, as an import appends it) a

@@ -49,6 +49,11 @@ type ReadModel struct {
 	// misses counts events that met a pathway no longer decoded (unpacked or
 	// re-read): what tells a batch that the list is too short for the log's order.
 	misses int
+	// wideFutile is set, until Settle, when the widened list still missed on too
+	// many events (judgeWidth); wideMisses and wideEvents count towards the next
+	// judgement.
+	wideFutile             bool
+	wideMisses, wideEvents int
 	// parked lists, oldest first from parkedHead, pathways packed rather than
 	// dropped while catching up because they may restart (mayRestart); Settle
 	// drops those still parked.
@@ -193,6 +198,7 @@ func (m *ReadModel) resetLocked() {
 	m.lastActor, m.lastUser, m.lastRole = pathway.Actor{}, "", ""
 	m.spare = nil
 	m.catchingUp = false
+	m.endCatchUp()
 	m.parked, m.parkedHead = nil, 0
 	m.bySpecialty = nil
 	m.ptlBySpecialty = nil
@@ -327,6 +333,7 @@ func (m *ReadModel) stateOf(p *rec) (pathway.State, error) {
 func (m *ReadModel) evict() {
 	limit := m.recentCap
 	switch {
+	case m.catchingUp && m.wideFutile:
 	case m.catchingUp:
 		limit *= catchUpFactor
 	case m.bulk:

@@ -29,6 +29,40 @@ const bulkRecent = 512
 // met a pathway no longer decoded.
 const missShare = 16
 
+// Once the widened list is full, it is judged over every futileWindow list-lengths
+// of events: if more than one event in futileShare still met a pathway no longer
+// decoded, the log interleaves more pathways than the list can hold and it goes
+// back to recentCap until Settle. A million pathways in date order missed on 42% of
+// events with the list widened (100,000 on under 1%): the widening bought no speed
+// and its 28,000 more decoded states were 55 MB of the replay's peak.
+const (
+	futileShare  = 4
+	futileWindow = 2
+)
+
+// judgeWidth counts a run of a page that met misses pathways no longer decoded in
+// events, once the widened list is full, and judges it every futileWindow
+// list-lengths of events.
+func (m *ReadModel) judgeWidth(events int) {
+	wide := m.recentCap * catchUpFactor
+	if !m.catchingUp || m.wideFutile || m.recent.n < wide {
+		return
+	}
+	m.wideMisses += m.misses
+	m.wideEvents += events
+	if m.wideEvents < futileWindow*wide {
+		return
+	}
+	m.wideFutile = m.wideMisses*futileShare > m.wideEvents
+	m.wideMisses, m.wideEvents = 0, 0
+}
+
+// endCatchUp forgets the width's judgement with the catch-up it was made in.
+func (m *ReadModel) endCatchUp() {
+	m.wideFutile = false
+	m.wideMisses, m.wideEvents = 0, 0
+}
+
 // recent is the list of decoded pathways, most recently touched first, linked
 // through the recs themselves so that touching one allocates nothing.
 type recent struct {
