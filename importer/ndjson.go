@@ -292,6 +292,10 @@ func checkEventData(kind, id string, env *Envelope) *Refusal {
 		if rr, ok := ev.(pathway.ReferralReceived); ok && rr.PathwayID != id {
 			return &Refusal{Field: "event.data.pathway_id", Rule: RuleStreamMismatch, Detail: "differs from the stream's pathway id"}
 		}
+		var re *pathway.RuleError
+		if err := pathway.CheckRecorded(ev); errors.As(err, &re) {
+			return &Refusal{Field: "event.data." + re.Field, Rule: re.Rule, Detail: re.Detail}
+		}
 		on = ev.On().String()
 	case "session":
 		if !session.IsEventType(env.Type) {

@@ -138,6 +138,11 @@ func TestReadNDJSONRefusals(t *testing.T) {
 		{"data not an object", `{"kind":"event","stream":"pathway-7b7c86c6-b7d9-540b-9822-016c9ff32fcd","event":{"event_id":"5081a61a-180d-51c5-87d1-08258f5a36d5","type":"ActivityRecorded","schema_version":1,"occurred_on":"2025-05-12","actor":{"user":"u","role":"r"},"data":"x"}}`, "event.data", RuleBadFormat},
 		{"referral for another pathway", edit(`"data":{"pathway_id":"7b7c86c6`, `"data":{"pathway_id":"0b7c86c6`), "event.data.pathway_id", RuleStreamMismatch},
 		{"occurred on differs from data", edit(`"occurred_on":"2025-03-28","actor"`, `"occurred_on":"2025-03-29","actor"`), "event.occurred_on", RuleOccurredMismatch},
+		// What Decide would refuse in a command is refused in an event too.
+		{"specialty not a treatment function code", edit(`"specialty_code":"110"`, `"specialty_code":"Z01"`), "event.data.specialty_code", RuleUnknownCode},
+		{"NHS number check digit", edit(`"nhs_number":"9990000018"`, `"nhs_number":"9990000019"`), "event.data.patient.nhs_number", RuleInvalidNHSNumber},
+		{"referral source unknown", edit(`"source":"gp"`, `"source":"fax"`), "event.data.source", RuleUnknownCode},
+		{"RTT status not national", strings.Replace(activityLine, `"rtt_status":"20"`, `"rtt_status":"S001"`, 1), "event.data.rtt_status", RuleUnknownCode},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -14,13 +14,13 @@ const (
 
 // decideActivity applies the RTT status code of an activity (RTT.md §1, §4, [DD]).
 func decideActivity(s State, c RecordActivity, ctx DecideContext) ([]Event, error) {
-	if err := oneOf(c.Kind, "kind", "outpatient_first", "outpatient_follow_up", "admission", "day_case", "diagnostic", "administrative"); err != nil {
+	if err := oneOf(c.Kind, "kind", activityKinds...); err != nil {
 		return nil, err
 	}
 	if c.Attendance == "" {
 		c.Attendance = "attended"
 	}
-	if err := oneOf(c.Attendance, "attendance", "attended", "did_not_attend"); err != nil {
+	if err := oneOf(c.Attendance, "attendance", attendances...); err != nil {
 		return nil, err
 	}
 	status, ok := rtt.LookupStatus(c.RTTStatus)

@@ -6,7 +6,7 @@ func decideValidation(s State, c RecordValidation, ctx DecideContext) ([]Event, 
 	if err := required(c.ValidationID, "validation_id"); err != nil {
 		return nil, err
 	}
-	if err := oneOf(c.Outcome, "outcome", "confirmed", "corrected", "escalated"); err != nil {
+	if err := oneOf(c.Outcome, "outcome", validationOutcomes...); err != nil {
 		return nil, err
 	}
 	if err := required(c.Notes, "notes"); err != nil {

@@ -35,7 +35,7 @@ func decideCancellation(s State, c CancelBooking, ctx DecideContext) ([]Event, e
 	if b.Cancelled {
 		return nil, refuse(RuleBookingCancelled, "booking_id", "the booking was already cancelled")
 	}
-	if err := oneOf(c.CancelledBy, "cancelled_by", "hospital", "patient"); err != nil {
+	if err := oneOf(c.CancelledBy, "cancelled_by", cancellers...); err != nil {
 		return nil, err
 	}
 	if err := required(c.Reason, "reason"); err != nil {

@@ -5,7 +5,7 @@ import "github.com/pathway-ledger/ledger/rtt"
 // decideAddToList records a decision to admit. RTT lists need a running clock;
 // planned (surveillance) lists are outside RTT (RTT.md §5).
 func decideAddToList(s State, c AddToWaitingList, ctx DecideContext) ([]Event, error) {
-	if err := oneOf(c.ListType, "list_type", "inpatient", "day_case", "endoscopy", "diagnostic", "planned"); err != nil {
+	if err := oneOf(c.ListType, "list_type", listTypes...); err != nil {
 		return nil, err
 	}
 	if _, err := rtt.ParsePriority(string(c.Priority)); err != nil {
@@ -59,11 +59,11 @@ func decideRemoval(s State, c RemoveFromWaitingList, ctx DecideContext) ([]Event
 }
 
 func decidePreOp(s State, c RecordPreOp, ctx DecideContext) ([]Event, error) {
-	if err := oneOf(c.Outcome, "outcome", "fit", "unfit", "review"); err != nil {
+	if err := oneOf(c.Outcome, "outcome", preOpOutcomes...); err != nil {
 		return nil, err
 	}
 	if g := c.Requirements.AnaesthetistGrade; g != "" {
-		if err := oneOf(g, "requirements.anaesthetist_grade", "consultant", "any"); err != nil {
+		if err := oneOf(g, "requirements.anaesthetist_grade", anaesthetistGrades...); err != nil {
 			return nil, err
 		}
 	}

@@ -11,7 +11,7 @@ func decideOffer(s State, c MakeOffer, ctx DecideContext) ([]Event, error) {
 	if c.Kind == "" {
 		c.Kind = "admission"
 	}
-	if err := oneOf(c.Kind, "kind", "admission", "outpatient", "diagnostic"); err != nil {
+	if err := oneOf(c.Kind, "kind", offerKinds...); err != nil {
 		return nil, err
 	}
 	if s.offer(c.OfferID) >= 0 {

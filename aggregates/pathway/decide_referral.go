@@ -20,13 +20,13 @@ func decideRefer(s State, c Refer, ctx DecideContext) ([]Event, error) {
 	if c.ReferralPriority == "" {
 		c.ReferralPriority = "routine"
 	}
-	if err := oneOf(c.ReferralPriority, "referral_priority", "routine", "urgent", "two_week_wait"); err != nil {
+	if err := oneOf(c.ReferralPriority, "referral_priority", referralPriorities...); err != nil {
 		return nil, err
 	}
 	if c.Source == "" {
 		c.Source = "gp"
 	}
-	if err := oneOf(c.Source, "source", "gp", "consultant", "self", "transfer_in", "other"); err != nil {
+	if err := oneOf(c.Source, "source", referralSources...); err != nil {
 		return nil, err
 	}
 	if err := checkDate(s, c.ReceivedOn, "referral_received_on", ctx); err != nil {

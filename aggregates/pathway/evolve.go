@@ -110,14 +110,14 @@ func applyTo(s *State, r Recorded, owned, record bool) {
 	case ClockNullified:
 		s.Periods = cl(owned, s.Periods)
 		p := s.Current()
-		p.Nullified, p.StoppedOn, p.StopStatus, p.StopEventID = true, e.NullifiedOn, "33", id
+		p.Nullified, p.StoppedOn, p.StopStatus, p.StopEventID = true, e.NullifiedOn, StatusNullified, id
 		s.closeRTTEntries(e.NullifiedOn, id, owned)
 	case PatientDidNotAttend:
 		s.DNAs = append(cl(owned, s.DNAs), DNA{PatientDidNotAttend: e, EventID: id})
 	case TransferredOut:
 		s.Periods = cl(owned, s.Periods)
 		p := s.Current()
-		p.TransferredOut, p.StoppedOn, p.StopStatus, p.StopEventID = true, e.TransferredOn, "21", id
+		p.TransferredOut, p.StoppedOn, p.StopStatus, p.StopEventID = true, e.TransferredOn, StatusTransferredOut, id
 		s.closeRTTEntries(e.TransferredOn, id, owned)
 		s.Closed, s.ClosedReason = true, "transferred to another provider"
 	case AddedToWaitingList:
