@@ -46,6 +46,8 @@ func (s *Server) readyz(c echo.Context) error {
 	switch {
 	case s.opts.Progress == nil:
 		r.Checks["projections"] = "none"
+	case stoppedOnError(s.opts.Progress):
+		fail("projections", "stopped")
 	case s.opts.Progress.CaughtUp():
 		r.Checks["projections"] = "caught_up"
 	default:
@@ -56,6 +58,13 @@ func (s *Server) readyz(c echo.Context) error {
 		status = http.StatusServiceUnavailable
 	}
 	return c.JSON(status, r)
+}
+
+// stoppedOnError: the projections stopped on an event they could not apply, which
+// no retry mends (the runner logs it; GET /v1/admin/projections shows it).
+func stoppedOnError(p Progress) bool {
+	e, ok := p.(interface{ Err() error })
+	return ok && e.Err() != nil
 }
 
 // probeStore asks the store for its head where it can say so cheaply, and otherwise

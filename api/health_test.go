@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -46,6 +47,14 @@ func TestReadyzFollowsStoreAndProjections(t *testing.T) {
 	code, r = readinessOf(t, env)
 	require.Equal(t, http.StatusOK, code)
 	require.Equal(t, readiness{Status: "ready", Checks: map[string]string{"server": "serving", "store": "ok", "projections": "caught_up"}}, r)
+
+	prog.mu.Lock()
+	prog.caught, prog.err = false, errors.New("pathways cannot apply event e1 (ClockStopped) at position 512")
+	prog.mu.Unlock()
+	code, r = readinessOf(t, env)
+	require.Equal(t, http.StatusServiceUnavailable, code)
+	require.Equal(t, readiness{Status: "not_ready", Checks: map[string]string{"server": "serving", "store": "ok", "projections": "stopped"}}, r,
+		"a runner stopped on an event is not catching up: no wait mends it")
 
 	require.NoError(t, st.Close())
 	code, r = readinessOf(t, env)

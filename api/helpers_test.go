@@ -24,6 +24,7 @@ type fakeProgress struct {
 	mu     sync.Mutex
 	pos    uint64
 	caught bool
+	err    error
 	moved  chan struct{}
 }
 
@@ -35,6 +36,13 @@ func (f *fakeProgress) Position() uint64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.pos
+}
+
+// Err is the runner's: the error that stopped it.
+func (f *fakeProgress) Err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
 }
 
 func (f *fakeProgress) CaughtUp() bool {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pathway-ledger/ledger/api"
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/projections"
 	"github.com/pathway-ledger/ledger/projections/pathways"
 	"github.com/pathway-ledger/ledger/rtt"
 )
@@ -156,6 +157,11 @@ func (d *Deps) serving(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), wait)
 	defer cancel()
 	if err := d.Ready.WaitFor(ctx, 0); err != nil {
+		// No retry mends a poison event: say so, without Retry-After.
+		if ae := (*projections.ApplyError)(nil); errors.As(err, &ae) {
+			return api.NewProblem(http.StatusServiceUnavailable, "urn:pathway-ledger:problem:not-ready", "Not ready",
+				"the read models stopped on an event they could not apply; an administrator finds it in the server log and GET /v1/admin/projections")
+		}
 		return notReady("the read models are still being restored or caught up; retry shortly")
 	}
 	return nil

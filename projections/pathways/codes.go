@@ -1,6 +1,7 @@
 package pathways
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,6 +57,51 @@ func (t *table[I]) of(s string) I {
 }
 
 func (t *table[I]) name(i I) string { return t.names[i] }
+
+// room refuses values when numbering the new ones among them would run out of
+// indexes. Until a table is nearly full it looks nothing up.
+func (t *table[I]) room(values ...string) error {
+	limit := int(^I(0)) + 1
+	if len(t.names)+len(values) <= limit {
+		return nil
+	}
+	n := len(t.names)
+	for i, v := range values {
+		if _, ok := t.index[v]; !ok && !slices.Contains(values[:i], v) {
+			n++
+		}
+	}
+	if n > limit {
+		return fmt.Errorf("%w: more than %d distinct %s codes (the log holds codes outside the national lists)", errTableFull, limit, t.what)
+	}
+	return nil
+}
+
+// errTableFull: an event carries a code the model has no index left for. Decide
+// and the import refuse any code outside the national lists, which are far
+// shorter; only a log written around them can get here.
+var errTableFull = errors.New("pathways: code table full")
+
+// admit refuses, before anything changes, an event carrying a code that its table
+// cannot number: these are the events whose codes reach the tables (evolve puts
+// them in the state, reindex and periodsOf number them).
+func (c *codes) admit(e pathway.Event) error {
+	switch e := e.(type) {
+	case pathway.ReferralReceived:
+		return c.specs.room(e.SpecialtyCode)
+	case pathway.ClockStopped:
+		return c.statuses.room(e.Status)
+	case pathway.ClockNullified:
+		return c.statuses.room(pathway.StatusNullified)
+	case pathway.TransferredOut:
+		return c.statuses.room(pathway.StatusTransferredOut)
+	case pathway.AddedToWaitingList:
+		return c.small.room(e.ListType, string(e.Priority))
+	case pathway.PriorityChanged:
+		return c.small.room(string(e.Priority))
+	}
+	return nil
+}
 
 // lookup is s's code, without numbering s when it has none (a query's filter).
 func (t *table[I]) lookup(s string) (I, bool) {

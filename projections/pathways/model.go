@@ -235,6 +235,9 @@ func (m *ReadModel) Apply(ev eventstore.Event) error {
 }
 
 func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error {
+	if err := m.codes.admit(r.Event); err != nil {
+		return err
+	}
 	p := m.byID[id]
 	// st is the state to step, the model's own: stepped in place, since copying a
 	// state in and out of each step was a tenth of the fold.
