@@ -81,6 +81,9 @@ func applyTo(s *State, r Recorded, owned, record bool) {
 	if s.retracted[r.EventID] {
 		return
 	}
+	if !placeable(s, r.Event) {
+		return
+	}
 	id := r.EventID
 	switch e := r.Event.(type) {
 	case ReferralReceived:
@@ -179,6 +182,18 @@ func applyTo(s *State, r Recorded, owned, record bool) {
 			}
 		}
 	}
+}
+
+// placeable: Decide never records an event with nothing to act on (a period's end
+// before any period), but a log written around it can hold one; it changes nothing
+// but the version, so that folding such a log never fails. Answers to unknown
+// offers and bookings are ignored the same way.
+func placeable(s *State, e Event) bool {
+	switch e.(type) {
+	case ClockStopped, ClockNullified, TransferredOut:
+		return len(s.Periods) > 0
+	}
+	return true
 }
 
 // closeRTTEntries closes open entries on RTT lists when the period ends; planned
