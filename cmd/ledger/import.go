@@ -249,6 +249,24 @@ func rowEvents(row importer.Row, asOf rtt.Date) ([]eventstore.EventData, error) 
 	return out, nil
 }
 
+// checkOpenings refuses the file when a stream in it does not open as its
+// aggregate opens it (importer.Openings). A store that cannot tell its head is
+// asked whether it holds any event at all.
+func checkOpenings(ctx context.Context, store eventstore.Store, o *importer.Openings, head uint64, knowsHead, commands bool) error {
+	if !knowsHead {
+		evs, err := store.ReadAll(ctx, 0, 1)
+		if err != nil {
+			return err
+		}
+		head = uint64(len(evs))
+	}
+	refused, err := o.Refusals(ctx, store, head, commands)
+	if err != nil || len(refused) == 0 {
+		return err
+	}
+	return &importer.RefusedError{Refusals: refused}
+}
+
 // headPosition is the log's last position when the store tells it.
 func headPosition(ctx context.Context, store eventstore.Store) (uint64, bool) {
 	h, ok := store.(interface {
@@ -289,14 +307,23 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		return importer.ReadNDJSON(f, fn)
 	}
 	events, commands := 0, 0
+	openings := importer.NewOpenings()
 	err = read(func(line int, rec importer.Record) error {
 		if rec.Kind == importer.KindCommand {
 			commands++
 		} else {
 			events++
+			openings.Observe(line, rec)
 		}
 		return nil
 	})
+	// An event already in the log comes back from Append at its first position, at
+	// or before the head when the import began: that tells a re-run's events from
+	// new ones, so the summary can say what was written.
+	head, knowsHead := headPosition(ctx, store)
+	if err == nil {
+		err = checkOpenings(ctx, store, openings, head, knowsHead, commands > 0)
+	}
 	if err != nil {
 		var re *importer.RefusedError
 		if errors.As(err, &re) {
@@ -314,10 +341,6 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 			return 1
 		}
 	}
-	// An event already in the log comes back from Append at its first position, at
-	// or before the head when the import began: that tells a re-run's events from
-	// new ones, so the summary can say what was written.
-	head, knowsHead := headPosition(ctx, store)
 	progress := importer.NewProgress(stderr, int64(events+commands), "import").WithUnit("lines")
 	runs := newRunQueue(ctx, store, head, progress)
 	var stream string

@@ -88,3 +88,42 @@ func generatedNDJSON(t *testing.T, n int) (string, []byte) {
 	require.NoError(t, err)
 	return file, raw
 }
+
+// A stream must open as its aggregate opens it: a file that drops a pathway's
+// referral imports nothing; a file that continues streams the log already holds
+// (the second half of a migration) imports.
+func TestImportNDJSONStreamsMustOpen(t *testing.T) {
+	_, raw := generatedNDJSON(t, 20)
+	lines := bytes.SplitAfter(bytes.TrimRight(raw, "\n"), []byte("\n"))
+	var orphan []byte
+	dropped := false
+	for _, l := range lines {
+		if !dropped && bytes.Contains(l, []byte(`"type":"ReferralReceived"`)) {
+			dropped = true
+			continue
+		}
+		orphan = append(orphan, bytes.TrimRight(l, "\n")...)
+		orphan = append(orphan, '\n')
+	}
+	file := filepath.Join(t.TempDir(), "orphan.ndjson")
+	require.NoError(t, writeFile(file, orphan))
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	require.Equal(t, 1, run([]string{"import", "--data", dir, file}, &out, &errOut))
+	require.Contains(t, errOut.String(), "is not its ReferralReceived, and the log does not hold the stream [stream_not_opened]")
+	require.Contains(t, errOut.String(), "nothing imported")
+	require.Zero(t, eventCount(t, dir))
+
+	half := len(lines) / 2
+	for bytes.Contains(lines[half], []byte(`"type":"ReferralReceived"`)) || bytes.Contains(lines[half], []byte(`"type":"SessionPlanned"`)) {
+		half++ // the second file begins in the middle of a stream
+	}
+	first, second := filepath.Join(t.TempDir(), "a.ndjson"), filepath.Join(t.TempDir(), "b.ndjson")
+	require.NoError(t, writeFile(first, bytes.Join(lines[:half], nil)))
+	require.NoError(t, writeFile(second, bytes.Join(lines[half:], nil)))
+	for _, f := range []string{first, second} {
+		errOut.Reset()
+		require.Equal(t, 0, run([]string{"import", "--data", dir, f}, &out, &errOut), errOut.String())
+	}
+	require.Equal(t, uint64(len(lines)), eventCount(t, dir))
+}
