@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -61,7 +62,7 @@ func TestOpeningsAgainstTheLog(t *testing.T) {
 	o.Observe(3, eventLine(sessionStream, "SessionPlanned", "6081a61a-180d-51c5-87d1-08258f5a36d5"))
 	ctx := context.Background()
 
-	rerun, err := o.Refusals(ctx, logOf{streamA: idA, streamB: "x", sessionStream: "6081a61a-180d-51c5-87d1-08258f5a36d5"}, 9, false)
+	rerun, err := o.Refusals(ctx, logOf{streamA: strings.ToUpper(idA), streamB: "x", sessionStream: "6081a61a-180d-51c5-87d1-08258f5a36d5"}, 9, false)
 	require.NoError(t, err)
 	require.Empty(t, rerun, "a re-run finds its own openings, and B continues a stream the log holds")
 
