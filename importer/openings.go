@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sort"
@@ -30,25 +31,34 @@ var openers = map[string]string{"pathway": "ReferralReceived", "session": "Sessi
 // it over, is not a pathway a trust recorded. Feed it every event line of the
 // check pass (Observe), then ask the store (Refusals).
 type Openings struct {
-	streams  map[streamKey]opening
+	streams  [2]streamSet // pathways, sessions
 	refusals []Refusal
 }
 
-// streamKey is a stream's kind (its first letter) and uuid: a million streams
-// cost ~40 MB this way, against ~100 MB keyed by name.
-type streamKey struct {
-	kind byte
-	id   uuid.UUID
+// opening is 16 bytes.
+type opening struct {
+	line   int32  // the stream's first line in the file
+	opened bool   // that line is its opening event,
+	event  uint64 // whose id this is, folded (idFold)
 }
 
-type opening struct {
-	line   int32     // the stream's first line in the file
-	opened bool      // that line is its opening event,
-	event  uuid.UUID // whose id this is
+// idFold folds a UUID to 64 bits. Two different opening events of one stream
+// share a fold with probability 2^-64: such a file would pass for a re-run.
+func idFold(u uuid.UUID) uint64 {
+	return binary.LittleEndian.Uint64(u[:8]) ^ binary.LittleEndian.Uint64(u[8:])
+}
+
+func kindIndex(kind string) int {
+	if kind == "session" {
+		return 1
+	}
+	return 0
 }
 
 // NewOpenings returns an empty check.
-func NewOpenings() *Openings { return &Openings{streams: map[streamKey]opening{}} }
+func NewOpenings() *Openings {
+	return &Openings{}
+}
 
 // Observe notes an event line. Lines must come in file order.
 func (o *Openings) Observe(line int, rec Record) {
@@ -60,16 +70,17 @@ func (o *Openings) Observe(line int, rec Record) {
 	if err != nil {
 		return
 	}
-	k := streamKey{kind: kind[0], id: u}
+	streams := &o.streams[kindIndex(kind)]
 	isOpener := rec.Event.Type == openers[kind]
-	first, seen := o.streams[k]
+	first, seen := streams.get(u)
 	switch {
 	case !seen:
 		op := opening{line: int32(line), opened: isOpener}
 		if isOpener {
-			op.event, _ = uuid.Parse(rec.Event.EventID)
+			e, _ := uuid.Parse(rec.Event.EventID)
+			op.event = idFold(e)
 		}
-		o.streams[k] = op
+		streams.add(u, op)
 	case isOpener && first.opened:
 		o.refusals = append(o.refusals, Refusal{Line: line, Field: "event.type", Value: rec.Event.Type, Rule: RuleOpenedTwice,
 			Detail: fmt.Sprintf("the stream is already opened on line %d; a %s has one", first.line, kind)})
@@ -86,41 +97,59 @@ func (o *Openings) Observe(line int, rec Record) {
 // commands may open streams), streams the file does not open are not asked about.
 func (o *Openings) Refusals(ctx context.Context, log eventstore.Reader, head uint64, unknownOK bool) ([]Refusal, error) {
 	out := o.refusals
-	if head > 0 {
-		for k, op := range o.streams {
-			if unknownOK && !op.opened {
-				continue
-			}
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			name := streamName(k)
-			evs, err := log.ReadStream(ctx, name, 0, 1)
-			if errors.Is(err, eventstore.ErrStreamNotFound) {
-				evs, err = nil, nil
-			}
+	var err error
+	for kind := range o.streams {
+		o.streams[kind].each(func(id uuid.UUID, op opening) {
 			if err != nil {
-				return nil, fmt.Errorf("import: read stream %s: %w", name, err)
+				return
 			}
-			switch {
-			case !op.opened && len(evs) == 0:
-				out = append(out, notOpened(op.line, name))
-			case op.opened && len(evs) > 0 && !sameID(evs[0].EventID, op.event):
-				// Re-running the same file finds its own opening event there; any other
-				// first event means the file would start the stream over.
-				out = append(out, Refusal{Line: int(op.line), Field: "event.event_id", Rule: RuleStreamOpenedElse,
-					Detail: "the log already holds this stream, opened by another event"})
+			name := []string{"pathway-", "session-"}[kind] + id.String()
+			var bad *Refusal
+			if bad, err = o.against(ctx, log, name, op, head, unknownOK); bad != nil {
+				out = append(out, *bad)
 			}
-		}
-	} else if !unknownOK {
-		for k, op := range o.streams {
-			if !op.opened {
-				out = append(out, notOpened(op.line, streamName(k)))
-			}
-		}
+		})
+	}
+	if err != nil {
+		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out, nil
+}
+
+// against is the refusal, if any, of one stream the file holds, given the log.
+func (o *Openings) against(ctx context.Context, log eventstore.Reader, name string, op opening, head uint64, unknownOK bool) (*Refusal, error) {
+	if unknownOK && !op.opened {
+		return nil, nil
+	}
+	if head == 0 {
+		if !op.opened {
+			r := notOpened(op.line, name)
+			return &r, nil
+		}
+		return nil, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	evs, err := log.ReadStream(ctx, name, 0, 1)
+	if errors.Is(err, eventstore.ErrStreamNotFound) {
+		evs, err = nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("import: read stream %s: %w", name, err)
+	}
+	switch {
+	case !op.opened && len(evs) == 0:
+		r := notOpened(op.line, name)
+		return &r, nil
+	case op.opened && len(evs) > 0 && !sameID(evs[0].EventID, op.event):
+		// Re-running the same file finds its own opening event there; any other
+		// first event means the file would start the stream over.
+		return &Refusal{Line: int(op.line), Field: "event.event_id", Rule: RuleStreamOpenedElse,
+			Detail: "the log already holds this stream, opened by another event"}, nil
+	}
+	return nil, nil
 }
 
 func notOpened(line int32, stream string) Refusal {
@@ -129,17 +158,8 @@ func notOpened(line int32, stream string) Refusal {
 		Detail: fmt.Sprintf("the stream's first event here is not its %s, and the log does not hold the stream", openers[kind])}
 }
 
-func kindOf(k streamKey) string {
-	if k.kind == 's' {
-		return "session"
-	}
-	return "pathway"
-}
-
-func streamName(k streamKey) string { return kindOf(k) + "-" + k.id.String() }
-
-// sameID compares as UUIDs: a log may spell an id in capitals.
-func sameID(stored string, id uuid.UUID) bool {
+// sameID compares a stored id with a folded one: a log may spell an id in capitals.
+func sameID(stored string, fold uint64) bool {
 	u, err := uuid.Parse(stored)
-	return err == nil && u == id
+	return err == nil && idFold(u) == fold
 }
