@@ -38,6 +38,7 @@ type ReadModel struct {
 }
 
 type rec struct {
+	id     string // the stream's, which the snapshot keys the session by
 	state  session.State
 	events []stored
 }
@@ -96,8 +97,8 @@ func (m *ReadModel) Apply(ev eventstore.Event) error {
 func (m *ReadModel) applyLocked(id string, e session.Event, s stored) {
 	r := m.byID[id]
 	if r == nil {
-		r = &rec{}
-		m.byID[strings.Clone(id)] = r
+		r = &rec{id: strings.Clone(id)}
+		m.byID[r.id] = r
 		m.order = append(m.order, r)
 	}
 	before := r.state.Bookings

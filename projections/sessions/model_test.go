@@ -193,3 +193,39 @@ func TestUtilisationByWeekAndSpecialty(t *testing.T) {
 	require.Len(t, only.Rows, 1)
 	assert.Equal(t, "6,4,2", only.Rule)
 }
+
+// The snapshot keys each session by its stream, as Apply does: a session never
+// planned (a log written around Decide) and one whose plan names another id come
+// back where they were, instead of failing the restore or moving.
+func TestSnapshotKeysSessionsByTheirStream(t *testing.T) {
+	m := sessions.New()
+	pos := uint64(0)
+	apply := func(stream string, e session.Event) {
+		typ, data, err := session.Encode(e)
+		require.NoError(t, err)
+		pos++
+		require.NoError(t, m.Apply(eventstore.Event{Stream: sessions.StreamPrefix + stream, Type: typ,
+			SchemaVersion: session.SchemaVersion, Data: data, Position: pos}))
+	}
+	planned, err := session.Decide(session.State{}, plan("other", "2027-01-11", "08:30", "12:30", "110", session.ListTheatre),
+		session.DecideContext{Today: today})
+	require.NoError(t, err)
+	apply("a", planned[0])
+	apply("b", session.PatientScheduled{SessionID: "b", PathwayID: "p1", BookingID: "bk", ExpectedMinutes: 30,
+		ScheduledOn: today, AdmissionOn: today.AddDays(7)})
+
+	var buf bytes.Buffer
+	require.NoError(t, m.Snapshot(&buf))
+	back := sessions.New()
+	require.NoError(t, back.Restore(&buf))
+	for _, id := range []string{"a", "b"} {
+		want, ok := m.Get(id)
+		require.True(t, ok, id)
+		got, ok := back.Get(id)
+		require.True(t, ok, "session %s restored under its stream", id)
+		assert.Equal(t, want, got)
+	}
+	_, moved := back.Get("other")
+	assert.False(t, moved)
+	assert.Equal(t, m.PlacementsOf("p1"), back.PlacementsOf("p1"))
+}

@@ -25,7 +25,9 @@ func (m *ReadModel) Snapshot(w io.Writer) error {
 	m.mu.RLock()
 	f := snapFile{Sessions: make([]snapSession, 0, len(m.order))}
 	for _, r := range m.order {
-		f.Sessions = append(f.Sessions, snapSession{ID: r.state.SessionID, Events: r.events})
+		// The stream's id, as Apply keys it: a session's own id is empty until it is
+		// planned, and a log written around Decide may spell it otherwise.
+		f.Sessions = append(f.Sessions, snapSession{ID: r.id, Events: r.events})
 	}
 	m.mu.RUnlock()
 	return json.NewEncoder(w).Encode(f)
