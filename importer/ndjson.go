@@ -305,6 +305,9 @@ func checkEventData(kind, id string, env *Envelope) *Refusal {
 		if err != nil {
 			return &Refusal{Field: "event.data", Rule: RuleBadFormat, Detail: redactQuoted(err.Error())}
 		}
+		if session.SessionOf(ev) != id {
+			return &Refusal{Field: "event.data.session_id", Rule: RuleStreamMismatch, Detail: "differs from the stream's session id"}
+		}
 		on = ev.On().String()
 	}
 	if on != env.OccurredOn {

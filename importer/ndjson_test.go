@@ -143,6 +143,8 @@ func TestReadNDJSONRefusals(t *testing.T) {
 		{"NHS number check digit", edit(`"nhs_number":"9990000018"`, `"nhs_number":"9990000019"`), "event.data.patient.nhs_number", RuleInvalidNHSNumber},
 		{"referral source unknown", edit(`"source":"gp"`, `"source":"fax"`), "event.data.source", RuleUnknownCode},
 		{"RTT status not national", strings.Replace(activityLine, `"rtt_status":"20"`, `"rtt_status":"S001"`, 1), "event.data.rtt_status", RuleUnknownCode},
+		{"session event for another session", `{"kind":"event","stream":"session-7583cc7b-f270-5d28-8473-9c96b1f8be9a","event":{"event_id":"3f1d29a7-c935-5e0f-8128-a715e2440cd3","type":"SessionMilestoneReached","schema_version":1,"occurred_on":"2026-11-24","actor":{"user":"generator","role":"admin"},"data":{"session_id":"0583cc7b-f270-5d28-8473-9c96b1f8be9a","milestone":"confirm","reached_on":"2026-11-24","fill_level":0}}}`,
+			"event.data.session_id", RuleStreamMismatch},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -130,3 +130,24 @@ func (e SessionMilestoneReached) On() rtt.Date { return e.ReachedOn }
 func (e SessionFinalised) On() rtt.Date        { return e.FinalisedOn }
 func (e SessionCancelled) On() rtt.Date        { return e.CancelledOn }
 func (e SessionReleased) On() rtt.Date         { return e.ReleasedOn }
+
+// SessionOf is the session an event names (its session_id).
+func SessionOf(e Event) string {
+	switch e := e.(type) {
+	case SessionPlanned:
+		return e.SessionID
+	case PatientScheduled:
+		return e.SessionID
+	case PatientUnscheduled:
+		return e.SessionID
+	case SessionMilestoneReached:
+		return e.SessionID
+	case SessionFinalised:
+		return e.SessionID
+	case SessionCancelled:
+		return e.SessionID
+	case SessionReleased:
+		return e.SessionID
+	}
+	return ""
+}
