@@ -3,6 +3,7 @@ package pathways_test
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -89,6 +90,29 @@ func TestPropertyModelTakesAnyAdmissibleLogWithoutPanic(t *testing.T) {
 			t.Fatalf("restore: %v", err)
 		}
 		ask(t, back, on, histories)
+		for _, q := range []pathways.Query{{On: on, Limit: pathways.MaxLimit}, {On: on, ListType: "inpatient", Limit: pathways.MaxLimit}} {
+			want, _, _ := m.WaitingList(q)
+			got, _, _ := back.WaitingList(q)
+			if !reflect.DeepEqual(want, got) {
+				t.Fatalf("restored PTL %+v differs:\n%+v\nwant\n%+v", q, got, want)
+			}
+		}
+		if want, got := m.Report(on), back.Report(on); !reflect.DeepEqual(want, got) {
+			t.Fatalf("restored report differs:\n%+v\nwant\n%+v", got, want)
+		}
+		for _, h := range histories {
+			id := h[0].EventID[:36]
+			// The model keeps whole the pathways with a running period, and the last
+			// ones touched, which a restore does not carry over.
+			want, wok, _ := m.Pathway(id)
+			got, gok, _ := back.Pathway(id)
+			if wok && want.Running() != nil && !gok {
+				t.Fatalf("restored model lost running pathway %s", id)
+			}
+			if wok && gok && !reflect.DeepEqual(want.WithoutHistory(), got.WithoutHistory()) {
+				t.Fatalf("restored pathway %s differs:\n%+v\nwant\n%+v", id, got, want)
+			}
+		}
 	})
 }
 

@@ -45,7 +45,11 @@ func of(t *rapid.T, label string, xs ...string) string { return rapid.SampledFro
 func Event(t *rapid.T, id string, earlier []string) pathway.Event {
 	switch rapid.IntRange(0, 21).Draw(t, "type") {
 	case 0:
-		return pathway.ReferralReceived{PathwayID: id, Patient: pathway.Patient{NHSNumber: "9990000018", BirthDate: datePtr(t, "birth")},
+		named := id // a log written around Decide may name another pathway
+		if rapid.IntRange(0, 4).Draw(t, "names another") == 0 {
+			named = "another"
+		}
+		return pathway.ReferralReceived{PathwayID: named, Patient: pathway.Patient{NHSNumber: "9990000018", BirthDate: datePtr(t, "birth")},
 			SpecialtyCode: of(t, "spec", "100", "110", "130", "502", "999"), ReceivedOn: date(t, "received"), ClockStartOn: date(t, "start"),
 			ReferralPriority: of(t, "rp", "routine", "urgent", "two_week_wait"), Source: of(t, "source", "gp", "transfer_in")}
 	case 1:
