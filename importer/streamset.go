@@ -70,14 +70,6 @@ func (s *streamSet) merge() {
 	clear(s.pending)
 }
 
-// each calls fn for every stream, in id order.
-func (s *streamSet) each(fn func(id uuid.UUID, op opening)) {
-	s.merge()
-	for _, e := range s.run {
-		fn(e.id, e.op)
-	}
-}
-
 func cmpOr(a, b int) int {
 	if a != 0 {
 		return a

@@ -30,16 +30,17 @@ func TestPropertyStreamSetAnswersAsAMap(t *testing.T) {
 		}
 		var prev *uuid.UUID
 		n := 0
-		s.each(func(id uuid.UUID, op opening) {
-			if prev != nil && bytes.Compare(prev[:], id[:]) >= 0 {
-				t.Fatalf("%v after %v", id, *prev)
+		s.merge()
+		for _, e := range s.run {
+			if prev != nil && bytes.Compare(prev[:], e.id[:]) >= 0 {
+				t.Fatalf("%v after %v", e.id, *prev)
 			}
-			if want[id] != op {
-				t.Fatalf("%v: %v, want %v", id, op, want[id])
+			if want[e.id] != e.op {
+				t.Fatalf("%v: %v, want %v", e.id, e.op, want[e.id])
 			}
-			prev = &id
+			prev = &e.id
 			n++
-		})
+		}
 		if n != len(want) {
 			t.Fatalf("%d streams listed, want %d", n, len(want))
 		}
