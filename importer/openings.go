@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -97,7 +98,7 @@ func (o *Openings) Observe(line int, rec Record) {
 // (head 0) holds none, and no question is asked; with unknownOK (a file whose
 // commands may open streams), streams the file does not open are not asked about.
 func (o *Openings) Refusals(ctx context.Context, log eventstore.Reader, head uint64, unknownOK bool) ([]Refusal, error) {
-	out := o.refusals
+	out := slices.Clone(o.refusals) // Refusals may be asked again
 	for kind := range o.streams {
 		set := &o.streams[kind]
 		set.merge()
