@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"regexp"
 	"strings"
@@ -108,18 +109,33 @@ func (e *RefusedError) WriteReport(w io.Writer) error {
 // *RefusedError. Encoding problems end reading with a *FileError, and an error from
 // fn ends it with that error. Blank lines are skipped.
 //
-// To import nothing unless every line is valid, call it once with a fn that only
-// collects or counts, then again to apply.
+// To import nothing unless every line is valid, check the file with CheckNDJSON (a
+// fn that only collects or counts), then read it again with Checked.Read to apply.
 //
 // Lines are decoded on every core, a batch at a time, while fn runs on the
 // caller's goroutine in file order: decoding (four passes of encoding/json and the
 // aggregate's codec) was nearly all of a first pass over a trust's history.
 func ReadNDJSON(r io.Reader, fn func(line int, rec Record) error) error {
-	p := startDecoding(r)
+	_, err := CheckNDJSON(r, fn)
+	return err
+}
+
+// Checked is what CheckNDJSON found of a file: a hash of each batch of lines.
+type Checked struct {
+	seed maphash.Seed
+	sums []uint64
+}
+
+// CheckNDJSON is ReadNDJSON, and returns what a second read needs to skip the
+// checks for lines that have not changed.
+func CheckNDJSON(r io.Reader, fn func(line int, rec Record) error) (*Checked, error) {
+	c := &Checked{seed: maphash.MakeSeed()}
+	p := startDecoding(r, c.seed, nil)
 	defer p.stop()
 	var refused []Refusal
 	for b := range p.order {
 		<-b.done
+		c.sums = append(c.sums, b.sum)
 		for i := range b.lines {
 			l := &b.lines[i]
 			switch {
@@ -127,7 +143,7 @@ func ReadNDJSON(r io.Reader, fn func(line int, rec Record) error) error {
 				refused = append(refused, *l.bad)
 			case l.ok:
 				if err := fn(l.line, l.rec); err != nil {
-					return fmt.Errorf("line %d: %w", l.line, err)
+					return nil, fmt.Errorf("line %d: %w", l.line, err)
 				}
 			}
 			l.rec = Record{}
@@ -135,13 +151,49 @@ func ReadNDJSON(r io.Reader, fn func(line int, rec Record) error) error {
 		if b.err != nil {
 			var fe *FileError
 			if errors.As(b.err, &fe) {
-				return fe
+				return nil, fe
 			}
-			return fmt.Errorf("importer: read NDJSON: %w", b.err)
+			return nil, fmt.Errorf("importer: read NDJSON: %w", b.err)
 		}
 	}
 	if len(refused) > 0 {
-		return &RefusedError{Refusals: refused}
+		return nil, &RefusedError{Refusals: refused}
+	}
+	return c, nil
+}
+
+// ErrChanged: a second read of a file is not what CheckNDJSON checked.
+var ErrChanged = errors.New("the file changed since it was checked")
+
+// Read reads the file CheckNDJSON checked and calls fn with each record, in file
+// order, decoding each line once, without the checks. It stops with ErrChanged
+// before the first batch of lines (256) that differs from the one checked; the
+// records before it were passed to fn.
+func (c *Checked) Read(r io.Reader, fn func(line int, rec Record) error) error {
+	p := startDecoding(r, c.seed, c)
+	defer p.stop()
+	batches := 0
+	for b := range p.order {
+		<-b.done
+		if b.err != nil {
+			return fmt.Errorf("importer: read NDJSON: %w", b.err)
+		}
+		if b.changed {
+			return fmt.Errorf("%w: at line %d or after", ErrChanged, b.first)
+		}
+		batches++
+		for i := range b.lines {
+			l := &b.lines[i]
+			if l.ok {
+				if err := fn(l.line, l.rec); err != nil {
+					return fmt.Errorf("line %d: %w", l.line, err)
+				}
+			}
+			l.rec = Record{}
+		}
+	}
+	if batches != len(c.sums) {
+		return fmt.Errorf("%w: it ends before the lines checked", ErrChanged)
 	}
 	return nil
 }

@@ -3,7 +3,10 @@ package importer
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"runtime"
 	"sync"
@@ -39,6 +42,11 @@ type lineBatch struct {
 	err     error
 	lines   []decodedLine
 	done    chan struct{}
+	// index is the batch's number in the file; sum hashes its lines; changed marks
+	// a batch of a second read that is not the one checked.
+	index   int
+	sum     uint64
+	changed bool
 }
 
 // pipeline reads batches in order and decodes them on worker goroutines.
@@ -47,11 +55,15 @@ type pipeline struct {
 	quit  chan struct{}
 	wg    sync.WaitGroup
 	once  sync.Once
+	// checked, on a second read, is what the first read found: batches whose hash
+	// matches are decoded for writing only (decodeChecked).
+	checked *Checked
+	seed    maphash.Seed
 }
 
-func startDecoding(r io.Reader) *pipeline {
+func startDecoding(r io.Reader, seed maphash.Seed, checked *Checked) *pipeline {
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
-	p := &pipeline{order: make(chan *lineBatch, 2*workers), quit: make(chan struct{})}
+	p := &pipeline{order: make(chan *lineBatch, 2*workers), quit: make(chan struct{}), checked: checked, seed: seed}
 	work := make(chan *lineBatch, 2*workers)
 	p.wg.Add(1 + workers)
 	go func() {
@@ -64,7 +76,12 @@ func startDecoding(r io.Reader) *pipeline {
 		go func() {
 			defer p.wg.Done()
 			for b := range work {
-				b.decode()
+				b.sum = b.hash(p.seed)
+				if p.checked != nil {
+					b.decodeChecked(p.checked)
+				} else {
+					b.decode()
+				}
 			}
 		}()
 	}
@@ -85,8 +102,8 @@ func (p *pipeline) stop() {
 func (p *pipeline) read(br *bufio.Reader, work chan<- *lineBatch) {
 	var buf []byte
 	line := 1
-	for {
-		b := &lineBatch{first: line, done: make(chan struct{})}
+	for index := 0; ; index++ {
+		b := &lineBatch{first: line, index: index, done: make(chan struct{})}
 		for len(b.ends) < batchLines && len(b.text) < batchBytes {
 			text, tooLong, err := readLine(br, &buf)
 			if err != nil && err != io.EOF {
@@ -127,6 +144,50 @@ func (p *pipeline) send(b *lineBatch, work chan<- *lineBatch) bool {
 		close(b.done) // the consumer is gone; nothing waits on this batch's lines
 		return false
 	}
+}
+
+// hash sums the batch's lines and where each ends, so that a second read can tell
+// the batch it checked from one that changed.
+func (b *lineBatch) hash(seed maphash.Seed) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	_, _ = h.Write(b.text)
+	for _, end := range b.ends {
+		_ = binary.Write(&h, binary.LittleEndian, int64(end))
+	}
+	return h.Sum64()
+}
+
+// decodeChecked decodes a batch the first read checked, for writing: one
+// json.Unmarshal a line instead of the checks' several passes. A batch whose hash
+// differs, or a line that no longer decodes, marks the batch changed.
+func (b *lineBatch) decodeChecked(c *Checked) {
+	defer close(b.done)
+	if b.index >= len(c.sums) || c.sums[b.index] != b.sum {
+		b.changed, b.text = true, nil
+		return
+	}
+	b.lines = make([]decodedLine, len(b.ends))
+	from := 0
+	for i, end := range b.ends {
+		text := b.text[from:end]
+		from = end
+		l := &b.lines[i]
+		l.line = b.first + i
+		if len(bytes.TrimSpace(text)) == 0 {
+			continue
+		}
+		var rec Record
+		if err := json.Unmarshal(text, &rec); err != nil {
+			b.changed = true
+			break
+		}
+		if rec.Kind == KindCommand {
+			rec.Body = bytes.TrimSpace(rec.Body)
+		}
+		l.ok, l.rec = true, rec
+	}
+	b.text = nil
 }
 
 // decode decodes every line of b, as ReadNDJSON's rules say.

@@ -298,13 +298,20 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		return 1
 	}
 	defer cleanup()
+	// The file is read twice: checked whole, then written, each line decoded again
+	// only for writing when its batch is the one checked.
+	var checked *importer.Checked
 	read := func(fn func(line int, rec importer.Record) error) error {
 		f, err := os.Open(readable)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		return importer.ReadNDJSON(f, fn)
+		if checked != nil {
+			return checked.Read(f, fn)
+		}
+		checked, err = importer.CheckNDJSON(f, fn)
+		return err
 	}
 	events, commands := 0, 0
 	openings := importer.NewOpenings()
