@@ -167,6 +167,26 @@ func (b *lineBatch) decodeChecked(c *Checked) {
 		b.changed, b.text = true, nil
 		return
 	}
+	b.eachLine(func(_ int, l *decodedLine, text []byte) bool {
+		if len(bytes.TrimSpace(text)) == 0 {
+			return true
+		}
+		var rec Record
+		if err := json.Unmarshal(text, &rec); err != nil {
+			b.changed = true
+			return false
+		}
+		if rec.Kind == KindCommand {
+			rec.Body = bytes.TrimSpace(rec.Body)
+		}
+		l.ok, l.rec = true, rec
+		return true
+	})
+}
+
+// eachLine gives fn each line of b with its decodedLine (numbered) until fn says
+// stop, then lets the batch's text go.
+func (b *lineBatch) eachLine(fn func(i int, l *decodedLine, text []byte) bool) {
 	b.lines = make([]decodedLine, len(b.ends))
 	from := 0
 	for i, end := range b.ends {
@@ -174,18 +194,9 @@ func (b *lineBatch) decodeChecked(c *Checked) {
 		from = end
 		l := &b.lines[i]
 		l.line = b.first + i
-		if len(bytes.TrimSpace(text)) == 0 {
-			continue
-		}
-		var rec Record
-		if err := json.Unmarshal(text, &rec); err != nil {
-			b.changed = true
+		if !fn(i, l, text) {
 			break
 		}
-		if rec.Kind == KindCommand {
-			rec.Body = bytes.TrimSpace(rec.Body)
-		}
-		l.ok, l.rec = true, rec
 	}
 	b.text = nil
 }
@@ -193,13 +204,7 @@ func (b *lineBatch) decodeChecked(c *Checked) {
 // decode decodes every line of b, as ReadNDJSON's rules say.
 func (b *lineBatch) decode() {
 	defer close(b.done)
-	b.lines = make([]decodedLine, len(b.ends))
-	from := 0
-	for i, end := range b.ends {
-		text := b.text[from:end]
-		from = end
-		l := &b.lines[i]
-		l.line = b.first + i
+	b.eachLine(func(i int, l *decodedLine, text []byte) bool {
 		switch {
 		case b.tooLong[i]:
 			l.bad = &Refusal{Line: l.line, Field: "(line)", Rule: RuleLineTooLong,
@@ -215,6 +220,6 @@ func (b *lineBatch) decode() {
 			}
 			l.ok, l.rec = true, rec
 		}
-	}
-	b.text = nil
+		return true
+	})
 }
