@@ -57,6 +57,11 @@ func kindIndex(kind string) int {
 	return 0
 }
 
+// Streams is how many streams the file holds.
+func (o *Openings) Streams() int {
+	return len(o.streams[0].run) + len(o.streams[0].pending) + len(o.streams[1].run) + len(o.streams[1].pending)
+}
+
 // NewOpenings returns an empty check.
 func NewOpenings() *Openings {
 	return &Openings{}

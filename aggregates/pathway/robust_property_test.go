@@ -1,6 +1,7 @@
 package pathway_test
 
 import (
+	"reflect"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -28,6 +29,14 @@ func TestPropertyAnyAdmissibleHistoryFoldsWithoutPanic(t *testing.T) {
 				stepped = pathway.Fold(history[:r.StreamVersion+1]).WithoutHistory()
 			}
 			evolved = pathway.Evolve(evolved, r)
+		}
+		// The read model steps states and re-folds on a retraction; the aggregate
+		// folds whole: both must agree on any log, not only on Decide's.
+		if !reflect.DeepEqual(stepped, s.WithoutHistory()) {
+			t.Fatalf("stepping differs from folding:\n%+v\nwant\n%+v", stepped, s.WithoutHistory())
+		}
+		if !reflect.DeepEqual(evolved.WithoutHistory(), s.WithoutHistory()) || len(evolved.History()) != len(history) {
+			t.Fatalf("evolving differs from folding:\n%+v\nwant\n%+v", evolved, s)
 		}
 		on := rtt.MustParseDate("2024-01-01").AddDays(rapid.IntRange(0, 800).Draw(t, "on"))
 		pathway.DeriveState(s, on, pathway.DeriveOptions{})

@@ -84,7 +84,12 @@ func TestReadModelReadsWaitForRestore(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }
 
-// poisoned is a runner stopped on an event a projection refused.
+// /readyz tells "stopped" from "catching_up" through the runner's Err, which
+// api.Progress does not name: the real runner must keep offering it.
+var _ interface{ Err() error } = (*projections.Runner)(nil)
+
+// poisoned is a runner stopped on an event a projection refused; WaitFor wraps
+// the ApplyError as the runner's does.
 type poisoned struct{}
 
 func (poisoned) Position() uint64 { return 511 }

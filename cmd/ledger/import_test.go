@@ -121,9 +121,15 @@ func TestImportNDJSONStreamsMustOpen(t *testing.T) {
 	first, second := filepath.Join(t.TempDir(), "a.ndjson"), filepath.Join(t.TempDir(), "b.ndjson")
 	require.NoError(t, writeFile(first, bytes.Join(lines[:half], nil)))
 	require.NoError(t, writeFile(second, bytes.Join(lines[half:], nil)))
-	for _, f := range []string{first, second} {
+	for i, f := range []string{first, second} {
 		errOut.Reset()
 		require.Equal(t, 0, run([]string{"import", "--data", dir, f}, &out, &errOut), errOut.String())
+		if i == 1 {
+			require.Regexp(t, `import: how \d+ streams open checked against the log in `, errOut.String(),
+				"a log that holds events is asked, and the import says what that cost")
+		} else {
+			require.NotContains(t, errOut.String(), "checked against the log", "an empty log is not asked")
+		}
 	}
 	require.Equal(t, uint64(len(lines)), eventCount(t, dir))
 }
