@@ -1,0 +1,9 @@
+//go:build !unix
+
+package pagefile
+
+import "os"
+
+func mapFile(*os.File, int64) ([]byte, func() error, error) {
+	return nil, nil, ErrUnsupported
+}
