@@ -30,7 +30,7 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	store, err := sf.open(ctx)
+	store, err := sf.openForReplay(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "ledger replay: %v\n", err)
 		return 1
@@ -56,6 +56,9 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "replayed %d events of %d streams to position %d in %s (%.0f events/s); snapshots written in %s; %d open pathways, %d sessions, %d session bookings owed to pathways\n",
 		st.Events, st.Streams, st.Position, st.Duration.Round(time.Millisecond), st.EventsPerSecond,
 		st.SnapshotDuration.Round(time.Millisecond), model.OpenPathways(), sessionsModel.Len(), len(tracker.Pending()))
+	if s, ok := store.(*sqlite.Store); ok {
+		fmt.Fprintf(stdout, "log read %s\n", s.FoldReads())
+	}
 	fmt.Fprintln(stdout, memoryLine(model.OpenPathways()))
 	// The models must still be live when memoryLine collects and measures.
 	runtime.KeepAlive(model)

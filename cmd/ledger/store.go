@@ -28,6 +28,15 @@ func (f *storeFlags) open(ctx context.Context) (eventstore.Store, error) {
 	return sqlite.Open(f.data)
 }
 
+// openForReplay opens a store for a replay, which reads the log whole and appends
+// nothing: the embedded store then reads it from its file's pages (sqlite.ForReplay).
+func (f *storeFlags) openForReplay(ctx context.Context) (eventstore.Store, error) {
+	if f.store != "" {
+		return kurrent.Open(ctx, f.store)
+	}
+	return sqlite.Open(f.data, sqlite.ForReplay())
+}
+
 // openReadOnly opens a store for commands that only read (export, verify), so they
 // can run while ledger serve holds the embedded store's folder. KurrentDB serves any
 // number of clients, so there it is the ordinary open.

@@ -39,6 +39,9 @@ func (s *Store) AppendQueued(ctx context.Context, stream string, expected events
 	if s.opts.readOnly {
 		return nil, ErrReadOnly
 	}
+	if s.opts.forReplay {
+		return nil, ErrReplayOnly
+	}
 	prepared, err := eventstore.Prepare(stream, events)
 	if err != nil {
 		return nil, err

@@ -128,28 +128,48 @@ func (d *decoder) streamOf(b []byte) string {
 
 var ownColumns = [...]int{colCorrelation, colCausation, colReason, colPrevHash, colHash, colData}
 
+// rowCols is one row as a read finds it, whichever way it reads: the integer
+// columns and views of the text columns (indexed by column), valid until the
+// next row.
+type rowCols struct {
+	position, version, schemaVersion int64
+	text                             [colHash + 1][]byte
+}
+
+// row decodes the row st is on.
 func (d *decoder) row(st *lite.Stmt, e *eventstore.Event) error {
-	e.Position = uint64(st.Int64(colPosition))
-	e.StreamVersion = uint64(st.Int64(colVersion))
-	e.SchemaVersion = int(st.Int64(colSchemaVersion))
-	at := st.Bytes(colRecordedAt)
+	var c rowCols
+	c.position, c.version, c.schemaVersion = st.Int64(colPosition), st.Int64(colVersion), st.Int64(colSchemaVersion)
+	for _, col := range [...]int{colStream, colEventID, colType, colOccurredOn, colRecordedAt, colActorUser, colActorRole,
+		colCorrelation, colCausation, colReason, colData, colPrevHash, colHash} {
+		c.text[col] = st.Bytes(col)
+	}
+	return d.fill(&c, e)
+}
+
+// fill makes e of a row's columns, copying what it keeps.
+func (d *decoder) fill(c *rowCols, e *eventstore.Event) error {
+	e.Position = uint64(c.position)
+	e.StreamVersion = uint64(c.version)
+	e.SchemaVersion = int(c.schemaVersion)
+	at := c.text[colRecordedAt]
 	var err error
 	if e.RecordedAt, err = d.at.Parse(unsafe.String(unsafe.SliceData(at), len(at))); err != nil {
-		// Parse again from a copy: the first error refers to SQLite's memory.
+		// Parse again from a copy: the first error refers to the reader's memory.
 		_, err = eventstore.ParseRecordedAt(string(at))
 		return fmt.Errorf("%w: event at position %d: recorded_at: %w", eventstore.ErrStorage, e.Position, err)
 	}
-	e.Stream = d.streamOf(st.Bytes(colStream))
-	e.EventID = string(st.Bytes(colEventID))
-	e.Type = d.shared(internType, st.Bytes(colType))
-	e.OccurredOn = d.shared(internOccurredOn, st.Bytes(colOccurredOn))
-	e.Actor.User = d.shared(internActorUser, st.Bytes(colActorUser))
-	e.Actor.Role = d.shared(internActorRole, st.Bytes(colActorRole))
+	e.Stream = d.streamOf(c.text[colStream])
+	e.EventID = string(c.text[colEventID])
+	e.Type = d.shared(internType, c.text[colType])
+	e.OccurredOn = d.shared(internOccurredOn, c.text[colOccurredOn])
+	e.Actor.User = d.shared(internActorUser, c.text[colActorUser])
+	e.Actor.Role = d.shared(internActorRole, c.text[colActorRole])
 	// The strings go to the slab, Data where the read says (takeData).
 	var views [len(ownColumns) - 1][]byte
 	n := 0
-	for i, c := range ownColumns[:len(views)] {
-		views[i] = st.Bytes(c)
+	for i, col := range ownColumns[:len(views)] {
+		views[i] = c.text[col]
 		n += len(views[i])
 	}
 	var strs [len(views)]string
@@ -165,7 +185,7 @@ func (d *decoder) row(st *lite.Stmt, e *eventstore.Event) error {
 		}
 	}
 	e.CorrelationID, e.CausationID, e.Reason, e.PrevHash, e.Hash = strs[0], strs[1], strs[2], strs[3], strs[4]
-	data := st.Bytes(colData)
+	data := c.text[colData]
 	e.Data = d.takeData(len(data))
 	copy(e.Data, data)
 	return nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pathway-ledger/ledger/eventstore"
 	"github.com/pathway-ledger/ledger/eventstore/sqlite/internal/lite"
+	"github.com/pathway-ledger/ledger/eventstore/sqlite/internal/pagefile"
 )
 
 // reader is one read-only connection of the pool with its statements.
@@ -18,6 +19,9 @@ type reader struct {
 	allFold, spanFold *lite.Stmt
 	last              *lite.Stmt
 	dec               decoder
+	// pages and cursor read folds from the mapped file (ForReplay).
+	pages  *pageReads
+	cursor *pagefile.Cursor
 }
 
 func openReader(path string) (*reader, error) {
@@ -101,6 +105,11 @@ func (r *reader) fillSpan(ctx context.Context, after uint64, out []eventstore.Ev
 		st = r.spanFold
 	}
 	defer r.dec.readInto(mode)()
+	if mode != nil && mode.fold {
+		if done, err := r.foldFromPages(ctx, after, out); done {
+			return err
+		}
+	}
 	if err := bindAll(st, int64(after), int64(after)+int64(len(out))); err != nil {
 		return storageErr("read", err)
 	}
@@ -239,6 +248,16 @@ func (s *Store) readAll(ctx context.Context, after uint64, limit int, dst []even
 		n := avail
 		if limit > 0 {
 			n = min(n, uint64(limit))
+		}
+		if r.pages != nil && mode != nil && mode.fold {
+			// The span is known: read it as a span, from the pages.
+			out = slices.Grow(dst, int(n))[:len(dst)+int(n)]
+			if n >= splitAt && !s.opts.noSplitReads {
+				if r2 := s.idleReader(); r2 != nil {
+					return s.readSplit(ctx, r, r2, after, out[len(dst):], mode)
+				}
+			}
+			return r.fillSpan(ctx, after, out[len(dst):], mode)
 		}
 		if n >= splitAt && !s.opts.noSplitReads {
 			if r2 := s.idleReader(); r2 != nil {

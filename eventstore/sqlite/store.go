@@ -49,6 +49,7 @@ type options struct {
 	noSplitReads     bool
 	restartFrames    int64
 	readOnly         bool
+	forReplay        bool
 	pollEvery        time.Duration
 }
 
@@ -130,6 +131,8 @@ type Store struct {
 	notify   chan struct{}
 	closed   bool
 	stats    counters
+	pages    *pageReads // ForReplay: the mapped file folds read, when it could be
+	pagesWhy string     // ForReplay: why it could not
 }
 
 var _ eventstore.Store = (*Store)(nil)
@@ -160,6 +163,9 @@ func Open(dir string, opt ...Option) (*Store, error) {
 		s.closeConns()
 		lock.release()
 		return nil, err
+	}
+	if o.forReplay {
+		s.openPages()
 	}
 	s.wg.Add(2)
 	go s.writeLoop()
@@ -351,6 +357,9 @@ func (s *Store) Close() error {
 	close(s.done)
 	s.wg.Wait()
 	err := s.closeConns()
+	if s.pages != nil {
+		err = errors.Join(err, s.pages.file.Close())
+	}
 	s.lock.release()
 	return err
 }

@@ -277,6 +277,15 @@ func (c *Cursor) bad(fr *frame, i int, what string) error {
 // varint reads SQLite's big-endian variable-length integer: seven bits a byte for
 // up to eight bytes, all eight of a ninth. n is 0 when b ends first.
 func varint(b []byte) (v uint64, n int) {
+	// Serial types and sizes of short values fit one or two bytes: most of a walk.
+	if len(b) >= 2 {
+		if b[0] < 0x80 {
+			return uint64(b[0]), 1
+		}
+		if b[1] < 0x80 {
+			return uint64(b[0]&0x7f)<<7 | uint64(b[1]), 2
+		}
+	}
 	for i := 0; i < 8; i++ {
 		if i >= len(b) {
 			return 0, 0
