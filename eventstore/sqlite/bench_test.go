@@ -340,3 +340,37 @@ func BenchmarkReadAllUnmarshal(b *testing.B) {
 	b.StopTimer()
 	report(b, b.N, cpu0)
 }
+
+// BenchmarkReadAllForFold: the read a projection rebuild makes (no hash chain, Data
+// in a DataBuffer) through SQLite, as the runner's catch-up reads; b.N counts events.
+func BenchmarkReadAllForFold(b *testing.B) { benchmarkReadAllForFold(b) }
+
+// BenchmarkReadAllForFoldPages: the same read from the database file's pages, as
+// ledger replay reads (ForReplay).
+func BenchmarkReadAllForFoldPages(b *testing.B) { benchmarkReadAllForFold(b, ForReplay()) }
+
+func benchmarkReadAllForFold(b *testing.B, opts ...Option) {
+	s := readStore(b, opts...)
+	if want := len(opts) > 0; want != (s.FoldReads() == "from the database file's pages") {
+		b.Fatalf("folds read %s", s.FoldReads())
+	}
+	ctx := context.Background()
+	data := new(eventstore.DataBuffer)
+	var evs []eventstore.Event
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	readPages(b, b.N, func(after uint64) (int, uint64) {
+		data.Reset()
+		var err error
+		if evs, err = s.ReadAllForFold(ctx, after, 4096, evs[:0], data); err != nil {
+			b.Fatal(err)
+		}
+		if len(evs) == 0 {
+			return 0, 0
+		}
+		return len(evs), evs[len(evs)-1].Position
+	})
+	b.StopTimer()
+	report(b, b.N, cpu0)
+}
