@@ -293,12 +293,19 @@ func BenchmarkReadAllNoSplit(b *testing.B) { benchmarkReadAll(b, withoutSplitRea
 
 func benchmarkReadAll(b *testing.B, opts ...Option) {
 	s := readStore(b, opts...)
-	ctx := context.Background()
+	benchPages(b, func(after uint64) ([]eventstore.Event, error) {
+		return s.ReadAll(context.Background(), after, 4096)
+	})
+}
+
+// benchPages times read over successive pages of 4096 events (readPages) and
+// reports events/s and CPU per event; b.N counts events.
+func benchPages(b *testing.B, read func(after uint64) ([]eventstore.Event, error)) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	readPages(b, b.N, func(after uint64) (int, uint64) {
-		evs, err := s.ReadAll(ctx, after, 4096)
+		evs, err := read(after)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -315,30 +322,17 @@ func benchmarkReadAll(b *testing.B, opts ...Option) {
 // each event's data, as a projection does.
 func BenchmarkReadAllUnmarshal(b *testing.B) {
 	s := readStore(b)
-	ctx := context.Background()
 	var v struct {
 		PathwayID     string `json:"pathway_id"`
 		SpecialtyCode string `json:"specialty_code"`
 	}
-	b.ResetTimer()
-	cpu0 := cpuTime()
-	readPages(b, b.N, func(after uint64) (int, uint64) {
-		evs, err := s.ReadAll(ctx, after, 4096)
-		if err != nil {
-			b.Fatal(err)
+	benchPages(b, func(after uint64) ([]eventstore.Event, error) {
+		evs, err := s.ReadAll(context.Background(), after, 4096)
+		for k := 0; err == nil && k < len(evs); k++ {
+			err = json.Unmarshal(evs[k].Data, &v)
 		}
-		if len(evs) == 0 {
-			return 0, 0
-		}
-		for k := range evs {
-			if err := json.Unmarshal(evs[k].Data, &v); err != nil {
-				b.Fatal(err)
-			}
-		}
-		return len(evs), evs[len(evs)-1].Position
+		return evs, err
 	})
-	b.StopTimer()
-	report(b, b.N, cpu0)
 }
 
 // BenchmarkReadAllForFold: the read a projection rebuild makes (no hash chain, Data
@@ -354,23 +348,12 @@ func benchmarkReadAllForFold(b *testing.B, opts ...Option) {
 	if want := len(opts) > 0; want != (s.FoldReads() == "from the database file's pages") {
 		b.Fatalf("folds read %s", s.FoldReads())
 	}
-	ctx := context.Background()
 	data := new(eventstore.DataBuffer)
 	var evs []eventstore.Event
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu0 := cpuTime()
-	readPages(b, b.N, func(after uint64) (int, uint64) {
+	benchPages(b, func(after uint64) ([]eventstore.Event, error) {
 		data.Reset()
 		var err error
-		if evs, err = s.ReadAllForFold(ctx, after, 4096, evs[:0], data); err != nil {
-			b.Fatal(err)
-		}
-		if len(evs) == 0 {
-			return 0, 0
-		}
-		return len(evs), evs[len(evs)-1].Position
+		evs, err = s.ReadAllForFold(context.Background(), after, 4096, evs[:0], data)
+		return evs, err
 	})
-	b.StopTimer()
-	report(b, b.N, cpu0)
 }
