@@ -250,13 +250,12 @@ func (s *Store) readAll(ctx context.Context, after uint64, limit int, dst []even
 			n = min(n, uint64(limit))
 		}
 		if r.pages != nil && mode != nil && mode.fold {
-			// The span is known: read it as a span, from the pages.
+			// The span is known: read it as a span, from the pages, on this
+			// goroutine. Split across two, as SQLite's reads are, the handoffs cost
+			// more than the page walk they share while the fold and the decoding
+			// keep both cores busy (1M replay: 6% less CPU unsplit, 5 of 6
+			// alternated pairs faster).
 			out = slices.Grow(dst, int(n))[:len(dst)+int(n)]
-			if n >= splitAt && !s.opts.noSplitReads {
-				if r2 := s.idleReader(); r2 != nil {
-					return s.readSplit(ctx, r, r2, after, out[len(dst):], mode)
-				}
-			}
 			return r.fillSpan(ctx, after, out[len(dst):], mode)
 		}
 		if n >= splitAt && !s.opts.noSplitReads {
