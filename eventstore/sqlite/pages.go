@@ -16,7 +16,8 @@ import (
 // nothing (ledger replay). The folder lock is taken as Open takes it, the WAL is
 // checkpointed into the database file, Append fails with ErrReplayOnly, and reads
 // for a fold walk the events table's pages in the file itself (internal/pagefile)
-// instead of stepping SQLite through them: about a third of a replay's CPU. That is
+// instead of stepping SQLite through them (through SQLite, reading was ~40% of a
+// million-pathway replay's CPU; from the pages the replay takes ~25% less). That is
 // sound only because nothing can write the file meanwhile: this process holds the
 // lock and appends nothing, and read-only processes never write it.
 //

@@ -2,12 +2,14 @@ package sqlite
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -144,4 +146,48 @@ func TestForReplayFallsBackToSQLiteWhenThePagesCannotBeRead(t *testing.T) {
 	requireSameWindows(t, want, foldWindows(t, r, 3000)) // every window read whole through SQLite
 	require.Contains(t, r.FoldReads(), "through SQLite: the page reader failed at positions 1 to ")
 	require.Contains(t, r.FoldReads(), "not the events table's 16")
+}
+
+// TestFoldReadsAgreeOnAFolder reads a whole store for a fold through SQLite and
+// from its pages and requires the same envelopes, by a SHA-256 over every field of
+// each: the check BENCHMARKS.md reports on the million-pathway logs. It runs only
+// when LEDGER_COMPARE_READS names a data folder (not in use by another ledger).
+func TestFoldReadsAgreeOnAFolder(t *testing.T) {
+	dir := os.Getenv("LEDGER_COMPARE_READS")
+	if dir == "" {
+		t.Skip("LEDGER_COMPARE_READS not set: no folder to compare reads on")
+	}
+	digest := func(opt ...Option) ([]byte, uint64, string) {
+		s, err := Open(dir, opt...)
+		require.NoError(t, err)
+		defer s.Close()
+		h := sha256.New()
+		buf := new(eventstore.DataBuffer)
+		var evs []eventstore.Event
+		var after, n uint64
+		for {
+			buf.Reset()
+			evs, err = s.ReadAllForFold(context.Background(), after, 4096, evs[:0], buf)
+			require.NoError(t, err)
+			if len(evs) == 0 {
+				return h.Sum(nil), n, s.FoldReads()
+			}
+			for _, e := range evs {
+				fmt.Fprintf(h, "%d\x00%d\x00%d\x00%s\x00", e.Position, e.StreamVersion, e.SchemaVersion, e.RecordedAt.Format(time.RFC3339Nano))
+				for _, f := range []string{e.Stream, e.EventID, e.Type, e.OccurredOn, e.Actor.User, e.Actor.Role,
+					e.CorrelationID, e.CausationID, e.Reason, e.PrevHash, e.Hash, string(e.Data)} {
+					fmt.Fprintf(h, "%d:%s", len(f), f)
+				}
+			}
+			n += uint64(len(evs))
+			after = evs[len(evs)-1].Position
+		}
+	}
+	viaSQL, n, how := digest()
+	require.Equal(t, "through SQLite", how)
+	viaPages, m, how := digest(ForReplay())
+	require.Equal(t, "from the database file's pages", how)
+	require.Equal(t, n, m)
+	require.Equal(t, viaSQL, viaPages, "%d envelopes read both ways", n)
+	t.Logf("%d envelopes, the same read through SQLite and from the pages: sha256 %x", n, viaSQL)
 }
