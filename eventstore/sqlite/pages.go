@@ -76,6 +76,10 @@ func (s *Store) mapPages() (string, error) {
 		return "checkpoint", err
 	}
 	defer st.Close()
+	// Another process's read of WAL frames holds the checkpoint back; it is
+	// waited for (as long as any busy connection waits, unless a test says).
+	s.w.conn.BusyTimeout(s.opts.replayWaitMS)
+	defer s.w.conn.BusyTimeout(busyTimeoutMS)
 	if _, err := st.Step(); err != nil {
 		return "checkpoint", err
 	}

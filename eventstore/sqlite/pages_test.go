@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/eventstore/sqlite/internal/lite"
 )
 
 // writeVariedLog appends n events over a few streams: payloads from a few bytes to
@@ -190,4 +191,44 @@ func TestFoldReadsAgreeOnAFolder(t *testing.T) {
 	require.Equal(t, n, m)
 	require.Equal(t, viaSQL, viaPages, "%d envelopes read both ways", n)
 	t.Logf("%d envelopes, the same read through SQLite and from the pages: sha256 %x", n, viaSQL)
+}
+
+// Another process reading the WAL's frames (an export beside, say) keeps the WAL
+// from being emptied into the file: the replay then reads through SQLite, all of
+// the log, and says why.
+func TestForReplayReadsThroughSQLiteWhileAnotherProcessReadsTheWAL(t *testing.T) {
+	dir, crashed := t.TempDir(), t.TempDir()
+	s, err := Open(dir, WithCheckpointInterval(1<<40))
+	require.NoError(t, err)
+	writeVariedLog(t, s, 300)
+	for _, f := range []string{DatabaseFile, DatabaseFile + "-wal"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(crashed, f), b, 0o600))
+	}
+	want, err := s.ReadAllForFold(context.Background(), 0, 0, nil, nil)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	other, err := lite.Open(filepath.Join(crashed, DatabaseFile), true)
+	require.NoError(t, err)
+	defer other.Close()
+	require.NoError(t, other.Exec(`BEGIN`))
+	q, err := other.Prepare(`SELECT COUNT(*) FROM events`)
+	require.NoError(t, err)
+	row, err := q.Step()
+	require.NoError(t, err)
+	require.True(t, row)
+	require.EqualValues(t, 300, q.Int64(0), "the other reader's snapshot holds the WAL's frames")
+
+	r, err := Open(crashed, ForReplay(), withReplayWait(50*time.Millisecond))
+	require.NoError(t, err)
+	defer r.Close()
+	require.Equal(t, "through SQLite: checkpoint: another process is reading the log", r.FoldReads())
+	got, err := r.ReadAllForFold(context.Background(), 0, 0, nil, nil)
+	require.NoError(t, err)
+	requireSameWindows(t, [][]eventstore.Event{want}, [][]eventstore.Event{got})
+	// Ended before the replay's store closes, whose own checkpoint would wait.
+	q.Reset()
+	require.NoError(t, other.Exec(`COMMIT`))
 }

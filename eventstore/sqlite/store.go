@@ -50,6 +50,7 @@ type options struct {
 	restartFrames    int64
 	readOnly         bool
 	forReplay        bool
+	replayWaitMS     int // how long ForReplay's checkpoint waits for other readers
 	pollEvery        time.Duration
 }
 
@@ -89,6 +90,12 @@ func withReadOnlyDatabase() Option { return func(o *options) { o.readOnlyDatabas
 
 // withRestartFrames sets how large the WAL may grow before it is made to start over.
 func withRestartFrames(n int64) Option { return func(o *options) { o.restartFrames = n } }
+
+// withReplayWait sets how long ForReplay's checkpoint waits for another process's
+// readers before folds read through SQLite instead (tests).
+func withReplayWait(d time.Duration) Option {
+	return func(o *options) { o.replayWaitMS = int(d.Milliseconds()) }
+}
 
 // withoutSplitReads reads every page on one connection (benchmarks compare).
 func withoutSplitReads() Option { return func(o *options) { o.noSplitReads = true } }
@@ -139,7 +146,7 @@ var _ eventstore.Store = (*Store)(nil)
 
 // Open opens (creating if needed) the store in dir and takes the folder lock.
 func Open(dir string, opt ...Option) (*Store, error) {
-	o := options{checkpointEvery: 200 * time.Millisecond, restartFrames: restartFrames, maxGroupAppends: defaultMaxGroup,
+	o := options{checkpointEvery: 200 * time.Millisecond, replayWaitMS: busyTimeoutMS, restartFrames: restartFrames, maxGroupAppends: defaultMaxGroup,
 		maxGroupBytes: defaultGroupSize, readers: defaultReaders, now: time.Now, pollEvery: defaultPoll}
 	for _, f := range opt {
 		f(&o)
