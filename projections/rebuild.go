@@ -176,8 +176,10 @@ func (r *Runner) rebuild(ctx context.Context, slots []*slot, done chan<- error) 
 			join := request{kind: reqJoin, slots: slots, done: make(chan error, 1)}
 			if err = r.send(ctx, join); err == nil {
 				if err = r.await(ctx, join.done); err == nil {
+					// The slots are the feed's again: their cursors are its to
+					// write, so the position is read from what it published.
 					r.log.Info("projections: rebuilt", "projections", names(slots), "events", events,
-						"position", lowest(slots), "duration", time.Since(start))
+						"position", lowestPublished(slots), "duration", time.Since(start))
 					done <- nil
 					return
 				}
@@ -262,6 +264,15 @@ func lowest(slots []*slot) uint64 {
 	low := uint64(math.MaxUint64)
 	for _, s := range slots {
 		low = min(low, s.cursor)
+	}
+	return low
+}
+
+// lowestPublished is lowest for slots another goroutine applies to.
+func lowestPublished(slots []*slot) uint64 {
+	low := uint64(math.MaxUint64)
+	for _, s := range slots {
+		low = min(low, s.applied.Load())
 	}
 	return low
 }
