@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/pathway-ledger/ledger/internal/durable"
 )
 
 const (
@@ -69,28 +71,16 @@ func (ps *pendingSnap) commit() error {
 		_ = os.Remove(ps.f.Name())
 		return err
 	}
-	if err := os.Rename(ps.f.Name(), ps.final); err != nil {
+	if err := durable.Rename(ps.f.Name(), ps.final); err != nil {
 		_ = os.Remove(ps.f.Name())
 		return err
 	}
-	return syncDir(filepath.Dir(ps.final))
+	return nil
 }
 
 func (ps *pendingSnap) abort() {
 	_ = ps.f.Close()
 	_ = os.Remove(ps.f.Name())
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // openSnapshot checks a snapshot file whole (header and payload checksum) and
@@ -135,7 +125,7 @@ func removeSnapshot(dir, name string) error {
 	if err != nil {
 		return err
 	}
-	return syncDir(dir)
+	return durable.SyncDir(dir)
 }
 
 // removeTemps deletes temporary files a crash left behind.

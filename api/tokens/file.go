@@ -10,7 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
+
+	"github.com/pathway-ledger/ledger/internal/durable"
 )
 
 // maxFileBytes bounds what a load reads: far more than any trust's staff list needs.
@@ -127,12 +128,12 @@ func lockDir(dir string) (func(), error) {
 	if err != nil {
 		return nil, fmt.Errorf("tokens: lock: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+	if err := durable.Lock(f); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("tokens: lock: %w", err)
 	}
 	return func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		_ = durable.Unlock(f)
 		_ = f.Close()
 	}, nil
 }
@@ -164,16 +165,8 @@ func writeAtomic(dir, path string, b []byte) (err error) {
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("tokens: %w", err)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = durable.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("tokens: %w", err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("tokens: %w", err)
-	}
-	defer d.Close()
-	if err = d.Sync(); err != nil {
-		return fmt.Errorf("tokens: sync folder: %w", err)
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -36,14 +35,6 @@ func openBench(b *testing.B, opts ...Option) *Store {
 	}
 	b.Cleanup(func() { s.Close() })
 	return s
-}
-
-// cpuTime is the process's user and system CPU time. Reported per event beside the
-// wall-clock rates, it shows the engine's cost even when other work shares the cores.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // report records events/s and CPU µs per event since cpu0.
@@ -85,7 +76,7 @@ func BenchmarkFileFdatasync(b *testing.B) {
 		if _, err := f.Write(benchPayload); err != nil {
 			b.Fatal(err)
 		}
-		if err := syscall.Fdatasync(int(f.Fd())); err != nil {
+		if err := dataSync(f); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(t0))

@@ -1,17 +1,18 @@
 package sqlite
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/internal/durable"
 )
 
-// folderLock is an exclusive flock on DIR/ledger.lock held for the store's life, so a
+// folderLock is an exclusive lock (flock; LockFileEx on Windows) on DIR/ledger.lock held for the store's life, so a
 // second ledger process cannot write the same log. sqlite3 readers are unaffected.
 type folderLock struct{ f *os.File }
 
@@ -21,7 +22,11 @@ func lockFolder(dir string) (*folderLock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: open %s: %v", eventstore.ErrStorage, path, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := durable.TryLock(f); err != nil {
+		if !errors.Is(err, durable.ErrLocked) {
+			f.Close()
+			return nil, fmt.Errorf("%w: lock %s: %v", eventstore.ErrStorage, path, err)
+		}
 		holder, _ := os.ReadFile(path)
 		f.Close()
 		pid := strings.TrimSpace(string(holder))
@@ -38,7 +43,7 @@ func lockFolder(dir string) (*folderLock, error) {
 
 func (l *folderLock) release() {
 	if l != nil && l.f != nil {
-		_ = syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+		_ = durable.Unlock(l.f)
 		_ = l.f.Close()
 	}
 }
