@@ -91,6 +91,13 @@ func (m *ReadModel) Settle() {
 	defer m.mu.Unlock()
 	m.catchingUp = false
 	m.endCatchUp()
+	if m.bulk {
+		for p := m.recent.head; p != nil; p = p.next {
+			if p.stale {
+				m.reindex(p)
+			}
+		}
+	}
 	m.evict()
 	m.unpark(0)
 	if m.bulk {

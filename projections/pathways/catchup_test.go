@@ -147,7 +147,7 @@ func TestCatchingUpParksPathwaysThatMayRestart(t *testing.T) {
 	m.Settle()
 	require.Empty(t, m.parked[m.parkedHead:])
 	for id, p := range m.byID {
-		require.True(t, p.live || p.state != nil, "%s: nothing packed but live pathways after Settle", id)
+		require.True(t, p.isLive() || p.state != nil, "%s: nothing packed but live pathways after Settle", id)
 	}
 
 	never := New(WithLoader(f.load), WithRecent(4))

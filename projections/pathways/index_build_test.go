@@ -39,6 +39,13 @@ func TestPropertyBulkLoadAnswersAsEventByEvent(t *testing.T) {
 		for id := range f.state {
 			require.Equal(rt, f.m.DuplicateCandidates(id), bulk.DuplicateCandidates(id), id)
 		}
+		// The return records too: a bulk load indexes a pathway once it leaves the
+		// recent list or the load settles, not after every event.
+		for _, census := range []string{"2025-01-31", "2025-02-28", "2025-04-30", "2025-06-30"} {
+			c := d(census)
+			require.Equal(rt, f.m.Report(c), bulk.Report(c), "return for %s", census)
+			require.Equal(rt, f.m.IncompleteOn(c), bulk.IncompleteOn(c), "incomplete on %s", census)
+		}
 
 		// After Settle the model keeps its indexes event by event again, in buckets
 		// that are slices of one array: referrals on the same few days go into

@@ -123,12 +123,19 @@ type rec struct {
 	// filters, so that a scan reads no state.
 	listType, priority uint8
 	exists             bool
-	// live: something depends on the pathway (running period or untreated
-	// guarantee), so it stays whole when it leaves the recent list.
-	live      bool
+	// stale: in a bulk load, an event changed what the indexes and return records
+	// are built from since reindex last ran; it runs once the pathway leaves the
+	// recent list or the load settles, not after each such event (a pathway's
+	// events arrive together in a generated or migrated log, and re-indexing after
+	// each was a quarter of the fold).
+	stale     bool
 	guarantee bool
 	listed    bool
 }
+
+// isLive: something depends on the pathway (running period, which is what lists it,
+// or an untreated guarantee), so it stays whole when it leaves the recent list.
+func (p *rec) isLive() bool { return p.listed || p.guarantee }
 
 // idInline: a canonical UUID, what the API and the generator issue.
 const idInline = 36
@@ -288,7 +295,11 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	}
 	p.state, p.packed = st, ""
 	m.recent.pushFront(p)
-	if refold || !indexNeutral(r.Event) {
+	switch {
+	case !refold && indexNeutral(r.Event):
+	case m.bulk:
+		p.stale = true
+	default:
 		m.reindex(p)
 	}
 	m.evict()
@@ -345,8 +356,12 @@ func (m *ReadModel) evict() {
 	for m.recent.n > limit {
 		p := m.recent.tail
 		m.recent.unlink(p)
-		parking := !p.live && m.catchingUp && mayRestart(p.state)
-		if p.live || parking {
+		if p.stale {
+			m.reindex(p)
+		}
+		live := p.isLive()
+		parking := !live && m.catchingUp && mayRestart(p.state)
+		if live || parking {
 			// Packed into a scratch buffer and copied at its exact size: growing
 			// each in place would leave up to half of it spare.
 			m.scratch = appendPacked(m.scratch[:0], p.state, p.id)

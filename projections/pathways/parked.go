@@ -37,7 +37,7 @@ func (m *ReadModel) unpark(keep int) {
 		p := m.parked[m.parkedHead]
 		m.parked[m.parkedHead] = nil
 		m.parkedHead++
-		if p.state == nil && p.packed != "" && !p.live && m.byID[p.id] == p {
+		if p.state == nil && p.packed != "" && !p.isLive() && m.byID[p.id] == p {
 			m.dropLocked(p)
 		}
 	}

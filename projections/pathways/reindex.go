@@ -22,9 +22,10 @@ func indexNeutral(e pathway.Event) bool {
 
 // reindex brings the PTL, duplicate and candidate indexes and the return records in
 // line with p's state: a clock start, stop, nullification, transfer, correction or
-// retraction can each move it.
+// retraction can each move it. Afterwards p is listed exactly when its clock runs.
 func (m *ReadModel) reindex(p *rec) {
 	s := p.state
+	p.stale = false
 	if s.Exists != p.exists {
 		if s.Exists {
 			m.exists++
@@ -41,7 +42,6 @@ func (m *ReadModel) reindex(p *rec) {
 	}
 	running := s.Exists && s.Running() != nil
 	p.guarantee = s.Exists && hasUntreatedGuarantee(s)
-	p.live = running || p.guarantee
 	var start rtt.Date
 	var dup dupKey
 	if running {

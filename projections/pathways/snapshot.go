@@ -188,7 +188,7 @@ func (m *ReadModel) restore(r *bufio.Reader) error {
 		// Whole pathways come back packed, and the recently touched ones that
 		// nothing live depends on go cold; the recent list fills again as events
 		// arrive.
-		if !p.live {
+		if !p.isLive() {
 			m.dropLocked(p)
 			continue
 		}
