@@ -53,6 +53,17 @@ func StepInPlace(s *State, r Recorded) bool {
 	return true
 }
 
+// StepOwned is StepInPlace for a state nobody else holds a copy of (a read model
+// loading a log in bulk, before anything reads it): it changes the state's slices in
+// place instead of copying each first, which was a sixth of what a replay allocates.
+func StepOwned(s *State, r Recorded) bool {
+	if _, retraction := r.Event.(EventRetracted); retraction {
+		return false
+	}
+	applyTo(s, r, true, false)
+	return true
+}
+
 // WithoutHistory is s without its recorded history: what Step folds onto.
 func (s State) WithoutHistory() State {
 	s.history, s.retracted = nil, nil

@@ -168,6 +168,30 @@ func TestPropertyStepInPlaceLeavesEarlierCopies(t *testing.T) {
 	})
 }
 
+// StepOwned folds what Fold does, without its history.
+func TestPropertyStepOwnedFoldsAsFold(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		history, _ := genRun(t)
+		s := New()
+		for _, r := range history {
+			if !StepOwned(&s, r) {
+				t.Fatalf("StepOwned refused %T", r.Event)
+			}
+		}
+		if got, want := fmt.Sprintf("%+v", s), fmt.Sprintf("%+v", Fold(history).WithoutHistory()); got != want {
+			t.Fatalf("StepOwned folded\n%s\nFold gave\n%s", got, want)
+		}
+	})
+}
+
+func TestStepOwnedRefusesARetractionAndLeavesTheState(t *testing.T) {
+	s := New()
+	require.True(t, StepOwned(&s, Recorded{Event: ReferralReceived{PathwayID: "p"}, EventID: "e1"}))
+	before := fmt.Sprintf("%+v", s)
+	require.False(t, StepOwned(&s, Recorded{Event: EventRetracted{EventID: "e1", Reason: "entered in error"}, StreamVersion: 1}))
+	require.Equal(t, before, fmt.Sprintf("%+v", s))
+}
+
 func TestStepInPlaceRefusesARetractionAndLeavesTheState(t *testing.T) {
 	s := New()
 	require.True(t, StepInPlace(&s, Recorded{Event: ReferralReceived{PathwayID: "p"}, EventID: "e1"}))

@@ -269,7 +269,13 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	}
 	// StepInPlace refuses a retraction, leaving st as it was: only a re-fold of the
 	// history honours one.
-	refold := st == nil || !pathway.StepInPlace(st, r)
+	step := pathway.StepInPlace
+	if m.bulk {
+		// Nothing reads the model before the load settles, so no reader's copy of
+		// a state shares its slices.
+		step = pathway.StepOwned
+	}
+	refold := st == nil || !step(st, r)
 	if refold {
 		next, err := m.refold(id, pos, r)
 		if err != nil {
