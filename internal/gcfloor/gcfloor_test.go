@@ -3,6 +3,7 @@ package gcfloor
 import (
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -150,3 +151,40 @@ func TestStartPacesByProgress(t *testing.T) {
 	require.Greater(t, early-end, int64(64<<20)/2, "early %d MiB, at the end %d MiB", early>>20, end>>20)
 	runtime.KeepAlive(live)
 }
+
+// The first report of the whole job done collects and gives the freed memory back
+// to the system, once: later reports collect nothing.
+func TestProgressAtTheEndGivesFreedMemoryBack(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	p := Start(1 << 30) // no collection of its own before the end
+	defer p.Stop()
+	p.Progress(50, 100)
+	garbage := make([][]byte, 64)
+	for i := range garbage {
+		garbage[i] = make([]byte, 1<<20)
+	}
+	held = garbage
+	held = nil
+	released := func() uint64 {
+		ms := []metrics.Sample{{Name: "/memory/classes/heap/released:bytes"}}
+		metrics.Read(ms)
+		return ms[0].Value.Uint64()
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	gcs, before := ms.NumGC, released()
+
+	p.Progress(100, 100)
+	runtime.ReadMemStats(&ms)
+	require.Greater(t, ms.NumGC, gcs, "collected at the end")
+	require.GreaterOrEqual(t, released()-before, uint64(32<<20), "the 64 MiB dropped went back to the system")
+
+	gcs = ms.NumGC
+	p.Progress(100, 100)
+	runtime.ReadMemStats(&ms)
+	require.Equal(t, gcs, ms.NumGC, "only the first report of the end collects")
+}
+
+// held keeps the test's garbage on the heap until it is dropped.
+var held [][]byte
