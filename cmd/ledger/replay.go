@@ -17,8 +17,10 @@ import (
 
 // replayHeadroom is the heap a replay may reach before its first collection
 // (internal/gcfloor): far more headroom than GOGC gives a trust of 100,000
-// pathways; past it, paced by how much of the log is left.
-const replayHeadroom = 128 << 20
+// pathways; past it, paced by how much of the log is left. At a million pathways
+// 150 MiB was faster than 128 MiB in 3 alternated pairs out of 3 and peaked at
+// 175-178 MB; 160 MiB peaked at 184-189 MB, over the scale target (BENCHMARKS.md).
+const replayHeadroom = 150 << 20
 
 // replay rebuilds every read model from position 0 and writes fresh snapshots, so the
 // next `ledger serve` starts from them instead of replaying the log.
