@@ -182,11 +182,9 @@ func (s *scanner) string(dst *string) error {
 	if err != nil {
 		return err
 	}
-	if len(b) <= knownMax {
-		if v, ok := knownStrings[string(b)]; ok {
-			*dst = v
-			return nil
-		}
+	if v, ok := known(b); ok {
+		*dst = v
+		return nil
 	}
 	*dst = string(b)
 	return nil

@@ -1,0 +1,47 @@
+package pathway
+
+import (
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// Every known value is found as the shared copy itself, from bytes of its own.
+func TestKnownValuesAreShared(t *testing.T) {
+	for _, v := range knownValues {
+		got, ok := known([]byte(strings.Clone(v)))
+		require.True(t, ok, v)
+		require.Equal(t, v, got)
+		require.Equal(t, unsafe.StringData(v), unsafe.StringData(got), "%s is the shared copy", v)
+	}
+}
+
+// Nothing else is found: near misses, prefixes, longer values, empty.
+func TestKnownRefusesOtherValues(t *testing.T) {
+	for _, v := range []string{"", "1", "13", "P1", "P1c", "outpatien", "outpatient_", "Routine", "admission ", "X01", "999",
+		"8f1c2a54-8d0b-5a7e-9f55-1a2b3c4d5e6f"} {
+		_, ok := known([]byte(v))
+		require.False(t, ok, "%q", v)
+	}
+}
+
+// known agrees with a plain set lookup for any bytes.
+func TestPropertyKnownIsSetMembership(t *testing.T) {
+	set := map[string]bool{}
+	for _, v := range knownValues {
+		set[v] = true
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		b := []byte(rapid.OneOf(rapid.SampledFrom(knownValues), rapid.String()).Draw(t, "value"))
+		if len(b) > 0 && rapid.Bool().Draw(t, "mutate") {
+			b[rapid.IntRange(0, len(b)-1).Draw(t, "at")] ^= byte(rapid.IntRange(1, 255).Draw(t, "bits"))
+		}
+		got, ok := known(b)
+		if ok != set[string(b)] || (ok && got != string(b)) {
+			t.Fatalf("known(%q) = %q, %t", b, got, ok)
+		}
+	})
+}
