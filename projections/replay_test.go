@@ -47,6 +47,52 @@ func TestReplayAppliesTheWholeLogAndSnapshotsIt(t *testing.T) {
 	require.FileExists(t, filepath.Join(dir, SnapshotFolder, "counter.snap"))
 }
 
+// Every projection of a replay folds the whole log, the ones after the first on
+// another goroutine beside it.
+func TestReplayFoldsEveryProjection(t *testing.T) {
+	s := memstore.New()
+	fill(t, s, 3*ReplayBatch+5, 7)
+	a, b, c := newCounter("a"), newCounter("b"), newCounter("c")
+	st, err := Replay(context.Background(), s, t.TempDir(), nil, a, b, c)
+	require.NoError(t, err)
+	require.EqualValues(t, 3*ReplayBatch+5, st.Events)
+	for _, p := range []*counter{a, b, c} {
+		require.Equal(t, expected(t, s), p.state(), p.name)
+	}
+}
+
+// A projection that refuses an event stops the replay with an ApplyError naming it
+// and the event, whichever goroutine folds it; when two refuse, the first in order
+// is the one reported, and no snapshot is written.
+func TestReplayStopsOnARefusalBesideTheFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		poisonA, poisonB  uint64
+		wantName          string
+		wantPos, wantSeen uint64
+	}{
+		{"the second refuses", 0, ReplayBatch + 9, "b", ReplayBatch + 9, ReplayBatch + 8},
+		{"the first refuses", ReplayBatch + 30, 0, "a", ReplayBatch + 30, ReplayBatch + 29},
+		{"both refuse, the second earlier", ReplayBatch + 30, ReplayBatch + 9, "a", ReplayBatch + 30, ReplayBatch + 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := memstore.New()
+			fill(t, s, 2*ReplayBatch, 3)
+			a, b := newCounter("a"), newCounter("b")
+			a.poison, b.poison = tc.poisonA, tc.poisonB
+			dir := t.TempDir()
+			st, err := Replay(context.Background(), s, dir, nil, a, b)
+			var ae *ApplyError
+			require.ErrorAs(t, err, &ae)
+			require.Equal(t, tc.wantName, ae.Projection)
+			require.Equal(t, tc.wantPos, ae.Position)
+			require.Equal(t, tc.wantSeen, st.Events, "events every projection applied")
+			_, statErr := os.Stat(filepath.Join(dir, SnapshotFolder, tc.wantName+".snap"))
+			require.ErrorIs(t, statErr, os.ErrNotExist)
+		})
+	}
+}
+
 // foldStore reads for folds as the embedded store does: every event without its
 // hash chain, its Data in the DataBuffer given.
 type foldStore struct {
