@@ -102,12 +102,34 @@ func (t *Tracker) Pending() []Action {
 // pathway traffic of a large log costs a string compare per event.
 func (t *Tracker) Apply(ev eventstore.Event) error {
 	switch {
+	case !tracked(&ev):
+		return nil
 	case strings.HasPrefix(ev.Stream, "session-"):
 		return t.applySession(ev)
-	case strings.HasPrefix(ev.Stream, "pathway-") && (ev.Type == "AdmissionBooked" || ev.Type == "BookingCancelled"):
+	default:
 		return t.applyPathway(ev)
 	}
-	return nil
+}
+
+// tracked: the session events and the two pathway booking events are all the
+// tracker follows.
+func tracked(ev *eventstore.Event) bool {
+	return strings.HasPrefix(ev.Stream, "session-") ||
+		strings.HasPrefix(ev.Stream, "pathway-") && (ev.Type == "AdmissionBooked" || ev.Type == "BookingCancelled")
+}
+
+// ApplyBatch implements projections.BatchApplier: the same as Apply on each event
+// in turn, without copying the envelopes it ignores (nearly all of a replayed log).
+func (t *Tracker) ApplyBatch(evs []eventstore.Event) (int, error) {
+	for i := range evs {
+		if !tracked(&evs[i]) {
+			continue
+		}
+		if err := t.Apply(evs[i]); err != nil {
+			return i, err
+		}
+	}
+	return len(evs), nil
 }
 
 func (t *Tracker) applySession(ev eventstore.Event) error {
