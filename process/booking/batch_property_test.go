@@ -1,7 +1,6 @@
 package booking_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -57,13 +56,7 @@ func TestPropertyBatchesFoldAsEventByEvent(t *testing.T) {
 			var err error
 			switch rapid.IntRange(0, 3).Draw(t, "kind") {
 			case 0:
-				pid := rapid.SampledFrom([]string{"p1", "p2", "p3"}).Draw(t, "pathway")
-				var e pathway.Event = pathway.AdmissionBooked{BookingID: rapid.SampledFrom([]string{"b1", "b2"}).Draw(t, "booking"), AdmissionOn: robustEpoch, BookedOn: robustEpoch}
-				if rapid.Bool().Draw(t, "cancel") {
-					e = pathway.BookingCancelled{BookingID: "b1", CancelledOn: robustEpoch, CancelledBy: "patient", Reason: "r"}
-				}
-				stream = "pathway-" + pid
-				typ, data, err = pathway.Encode(e)
+				stream, typ, data, err = bookingEvent(t)
 			case 1:
 				stream = "pathway-p9"
 				typ, data, err = pathway.Encode(pathway.ActivityRecorded{OccurredOn: robustEpoch, Kind: "outpatient_first", RTTStatus: "20", Attendance: "attended"})
@@ -74,9 +67,7 @@ func TestPropertyBatchesFoldAsEventByEvent(t *testing.T) {
 			}
 			require.NoError(t, err)
 			at = at.Add(time.Minute)
-			log = append(log, eventstore.Event{EventID: fmt.Sprint("e", len(log)), Stream: stream, StreamVersion: versions[stream],
-				Position: uint64(len(log) + 1), Type: typ, SchemaVersion: 1, OccurredOn: robustEpoch.String(), RecordedAt: at, Data: json.RawMessage(data)})
-			versions[stream]++
+			log = appendEvent(log, versions, at, stream, typ, data)
 		}
 		for _, pair := range [][2]batchApplier{{sessions.New(), sessions.New()}, {booking.NewTracker(), booking.NewTracker()}} {
 			one, paged := pair[0], pair[1]

@@ -50,6 +50,26 @@ func sessionEvent(t *rapid.T, sid string) session.Event {
 	}
 }
 
+// bookingEvent draws one of the two pathway events the tracker follows, for a
+// pathway and booking from small sets.
+func bookingEvent(t *rapid.T) (stream, typ string, data []byte, err error) {
+	pid := rapid.SampledFrom([]string{"p1", "p2", "p3"}).Draw(t, "pathway")
+	var e pathway.Event = pathway.AdmissionBooked{BookingID: rapid.SampledFrom([]string{"b1", "b2"}).Draw(t, "booking"), AdmissionOn: robustEpoch, BookedOn: robustEpoch}
+	if rapid.Bool().Draw(t, "cancel") {
+		e = pathway.BookingCancelled{BookingID: "b1", CancelledOn: robustEpoch, CancelledBy: "patient", Reason: "r"}
+	}
+	typ, data, err = pathway.Encode(e)
+	return "pathway-" + pid, typ, data, err
+}
+
+// appendEvent appends the envelope of stream's next event, recorded at at.
+func appendEvent(log []eventstore.Event, versions map[string]uint64, at time.Time, stream, typ string, data []byte) []eventstore.Event {
+	ev := eventstore.Event{EventID: fmt.Sprint("e", len(log)), Stream: stream, StreamVersion: versions[stream], Position: uint64(len(log) + 1),
+		Type: typ, SchemaVersion: 1, OccurredOn: robustEpoch.String(), RecordedAt: at, Data: json.RawMessage(data)}
+	versions[stream]++
+	return append(log, ev)
+}
+
 // Session streams in any order (a third-party writer need not plan first), and
 // the pathway booking events the tracker follows: the sessions model and the
 // booking tracker fold them without a panic, answer every query, and survive a
@@ -66,13 +86,7 @@ func TestPropertySessionLogsInAnyOrderFoldWithoutPanic(t *testing.T) {
 			var data []byte
 			var err error
 			if rapid.IntRange(0, 4).Draw(t, "pathway event") == 0 {
-				pid := rapid.SampledFrom([]string{"p1", "p2", "p3"}).Draw(t, "pathway")
-				var e pathway.Event = pathway.AdmissionBooked{BookingID: rapid.SampledFrom([]string{"b1", "b2"}).Draw(t, "booking"), AdmissionOn: robustEpoch, BookedOn: robustEpoch}
-				if rapid.Bool().Draw(t, "cancel") {
-					e = pathway.BookingCancelled{BookingID: "b1", CancelledOn: robustEpoch, CancelledBy: "patient", Reason: "r"}
-				}
-				stream = "pathway-" + pid
-				typ, data, err = pathway.Encode(e)
+				stream, typ, data, err = bookingEvent(t)
 			} else {
 				sid := rapid.SampledFrom([]string{"s1", "s2"}).Draw(t, "session")
 				e := sessionEvent(t, sid)
@@ -84,10 +98,8 @@ func TestPropertySessionLogsInAnyOrderFoldWithoutPanic(t *testing.T) {
 				t.Fatal(err)
 			}
 			at = at.Add(time.Minute)
-			ev := eventstore.Event{EventID: fmt.Sprint("e", len(log)), Stream: stream, StreamVersion: versions[stream], Position: uint64(len(log) + 1),
-				Type: typ, SchemaVersion: 1, OccurredOn: robustEpoch.String(), RecordedAt: at, Data: json.RawMessage(data)}
-			versions[stream]++
-			log = append(log, ev)
+			log = appendEvent(log, versions, at, stream, typ, data)
+			ev := log[len(log)-1]
 			if err := m.Apply(ev); err != nil {
 				t.Logf("sessions refused %s: %v", typ, err)
 			}
