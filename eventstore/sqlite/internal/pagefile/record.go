@@ -62,23 +62,35 @@ func sizeOf(t uint64) (uint64, bool) {
 // Columns splits a record into dst's columns and returns how many it holds. A
 // record with more columns than dst is refused; fewer are left to the caller (a
 // table altered since the row was written).
+//
+// A replay splits every row of the log, so the header is walked by index, and a
+// serial type of one byte (all but long text) takes its size from a table.
 func Columns(record []byte, dst []Value) (int, error) {
 	hdrLen, n := varint(record)
 	if n == 0 || hdrLen < uint64(n) || hdrLen > uint64(len(record)) {
 		return 0, fmt.Errorf("%w: record header of %d bytes in a record of %d", ErrCorrupt, hdrLen, len(record))
 	}
 	hdr := record[n:hdrLen]
-	body := uint64(hdrLen)
+	body := hdrLen
 	cols := 0
-	for len(hdr) > 0 {
-		t, n := varint(hdr)
-		if n == 0 {
-			return 0, fmt.Errorf("%w: record header cut short", ErrCorrupt)
-		}
-		hdr = hdr[n:]
-		size, ok := sizeOf(t)
-		if !ok {
-			return 0, fmt.Errorf("%w: serial type %d", ErrCorrupt, t)
+	for i := 0; i < len(hdr); {
+		var t, size uint64
+		if c := hdr[i]; c < 0x80 {
+			t, size = uint64(c), uint64(oneByteSizes[c])
+			i++
+			if size == reservedSize {
+				return 0, fmt.Errorf("%w: serial type %d", ErrCorrupt, t)
+			}
+		} else {
+			var m int
+			if t, m = varint(hdr[i:]); m == 0 {
+				return 0, fmt.Errorf("%w: record header cut short", ErrCorrupt)
+			}
+			i += m
+			var ok bool
+			if size, ok = sizeOf(t); !ok {
+				return 0, fmt.Errorf("%w: serial type %d", ErrCorrupt, t)
+			}
 		}
 		if cols == len(dst) {
 			return 0, fmt.Errorf("%w: a record of more than %d columns", ErrCorrupt, len(dst))
@@ -92,3 +104,18 @@ func Columns(record []byte, dst []Value) (int, error) {
 	}
 	return cols, nil
 }
+
+// reservedSize marks serial types 10 and 11 in oneByteSizes.
+const reservedSize = 0xff
+
+// oneByteSizes is sizeOf for the serial types a single header byte holds.
+var oneByteSizes = func() (t [0x80]uint8) {
+	for i := range t {
+		size, ok := sizeOf(uint64(i))
+		t[i] = uint8(size)
+		if !ok {
+			t[i] = reservedSize
+		}
+	}
+	return t
+}()
