@@ -303,11 +303,19 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 		return 1
 	}
 	defer cleanup()
+	open := func() (io.ReadCloser, error) { return os.Open(readable) }
+	return importNDJSONFrom(ctx, store, open, path, stdout, stderr)
+}
+
+// importNDJSONFrom is importNDJSON reading the file with open, once to check it and
+// once to write it: a batch of lines the second read finds changed stops the
+// import, and nothing of it is written.
+func importNDJSONFrom(ctx context.Context, store eventstore.Store, open func() (io.ReadCloser, error), path string, stdout, stderr io.Writer) int {
 	// The file is read twice: checked whole, then written, each line decoded again
 	// only for writing when its batch is the one checked.
 	var checked *importer.Checked
 	read := func(fn func(line int, rec importer.Record) error) error {
-		f, err := os.Open(readable)
+		f, err := open()
 		if err != nil {
 			return err
 		}
@@ -320,7 +328,7 @@ func importNDJSON(ctx context.Context, store eventstore.Store, path string, stdo
 	}
 	events, commands := 0, 0
 	openings := importer.NewOpenings()
-	err = read(func(line int, rec importer.Record) error {
+	err := read(func(line int, rec importer.Record) error {
 		if rec.Kind == importer.KindCommand {
 			commands++
 		} else {
