@@ -102,12 +102,15 @@ func TestForReplayFoldsReadTheFilesPagesAsSQLiteReadsThem(t *testing.T) {
 	require.Equal(t, uint64(n), head)
 }
 
-func TestForReplayReadsCommitsStillInTheWAL(t *testing.T) {
+// crashedCopy writes a log of n events that is never checkpointed and returns a
+// copy of its folder as a crash would leave it (the commits in the WAL only), with
+// the events a fold read of the original gave.
+func crashedCopy(t *testing.T, n int) (crashed string, want []eventstore.Event) {
+	t.Helper()
 	dir, crashed := t.TempDir(), t.TempDir()
 	s, err := Open(dir, WithCheckpointInterval(1<<40))
 	require.NoError(t, err)
-	writeVariedLog(t, s, 300)
-	// A copy of the folder as a crash would leave it: the commits in the WAL only.
+	writeVariedLog(t, s, n)
 	for _, f := range []string{DatabaseFile, DatabaseFile + "-wal"} {
 		b, err := os.ReadFile(filepath.Join(dir, f))
 		require.NoError(t, err)
@@ -116,10 +119,14 @@ func TestForReplayReadsCommitsStillInTheWAL(t *testing.T) {
 	wal, err := os.Stat(filepath.Join(crashed, DatabaseFile+"-wal"))
 	require.NoError(t, err)
 	require.NotZero(t, wal.Size(), "the copy's commits are in its WAL")
-	want, err := s.ReadAllForFold(context.Background(), 0, 0, nil, nil)
+	want, err = s.ReadAllForFold(context.Background(), 0, 0, nil, nil)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
+	return crashed, want
+}
 
+func TestForReplayReadsCommitsStillInTheWAL(t *testing.T) {
+	crashed, want := crashedCopy(t, 300)
 	r, err := Open(crashed, ForReplay())
 	require.NoError(t, err)
 	defer r.Close()
@@ -197,19 +204,7 @@ func TestFoldReadsAgreeOnAFolder(t *testing.T) {
 // from being emptied into the file: the replay then reads through SQLite, all of
 // the log, and says why.
 func TestForReplayReadsThroughSQLiteWhileAnotherProcessReadsTheWAL(t *testing.T) {
-	dir, crashed := t.TempDir(), t.TempDir()
-	s, err := Open(dir, WithCheckpointInterval(1<<40))
-	require.NoError(t, err)
-	writeVariedLog(t, s, 300)
-	for _, f := range []string{DatabaseFile, DatabaseFile + "-wal"} {
-		b, err := os.ReadFile(filepath.Join(dir, f))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(crashed, f), b, 0o600))
-	}
-	want, err := s.ReadAllForFold(context.Background(), 0, 0, nil, nil)
-	require.NoError(t, err)
-	require.NoError(t, s.Close())
-
+	crashed, want := crashedCopy(t, 300)
 	other, err := lite.Open(filepath.Join(crashed, DatabaseFile), true)
 	require.NoError(t, err)
 	defer other.Close()
