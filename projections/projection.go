@@ -60,6 +60,27 @@ type BatchApplier interface {
 	ApplyBatch(evs []eventstore.Event) (int, error)
 }
 
+// Preparer is a BatchApplier whose work per event that needs none of its state
+// (decoding payloads) can be done apart from the fold. Prepare returns what
+// ApplyPrepared(evs, p) takes instead of doing that work itself, and fill, which
+// makes it: the caller runs fill on another goroutine, and ApplyPrepared folds what
+// fill has made while fill goes on. A replay prepares the next page while the
+// projection folds this one, so that neither core waits at a page's end for the
+// other. fill may wait for the fold to catch up; cancelling its ctx makes it
+// return early, for when the fold will not come. Neither Prepare nor fill reads
+// or changes the projection's state, and they may run while ApplyBatch or
+// ApplyPrepared runs on an earlier page; the outcome of ApplyPrepared must be
+// exactly ApplyBatch's, and a prepared value is applied at most once (one never
+// applied is simply dropped).
+type Preparer interface {
+	BatchApplier
+	Prepare(evs []eventstore.Event) (p Prepared, fill func(ctx context.Context))
+	ApplyPrepared(evs []eventstore.Event, p Prepared) (int, error)
+}
+
+// Prepared is what a Preparer makes of a page, for its ApplyPrepared only.
+type Prepared any
+
 // Settler is a Projection that may hold more in memory while it folds the log in
 // pages than once it follows the log's tail. The runner calls Settle each time it
 // has caught up with the log (at start, after a rebuild, after each batch of the

@@ -2,8 +2,8 @@ package projections
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -38,6 +38,9 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 	if err := checkNames(ps); err != nil {
 		return st, err
 	}
+	if len(ps) == 0 {
+		return st, errors.New("projections: a replay needs a projection to fold")
+	}
 	slots := newSlots(ps)
 	snapDir := ""
 	if dir != "" {
@@ -66,15 +69,17 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 	// headers that record one are completed below from single reads.
 	pages, stop := eventstore.ReadAheadForFold(ctx, log, 0, ReplayBatch)
 	defer stop()
-	for pg := range pages {
-		evs, err := pg.Events, pg.Err
+	staged, stopStage := stage(pages, slots)
+	defer stopStage()
+	for sp := range staged {
+		evs, err := sp.Events, sp.Err
 		if err != nil {
 			return st.done(start), err
 		}
 		if len(evs) == 0 {
 			break
 		}
-		n, err := feedBeside(slots, evs)
+		n, err := sp.fold(slots[0])
 		st.Events += uint64(n)
 		for i := range evs[:n] {
 			if evs[i].StreamVersion == 0 {
@@ -91,9 +96,11 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 			progress(st.Position, st.Events)
 		}
 		// Projections copy what they keep out of an event, never the page itself.
-		pg.Recycle()
+		sp.Recycle()
 	}
 	st = st.done(start)
+	// The stage hands the other projections back.
+	stopStage()
 	// Cancelled after the read-ahead had already reached the end of the log: the
 	// state is whole, but whoever cancelled asked for nothing more to be written.
 	if err := ctx.Err(); err != nil {
@@ -120,32 +127,6 @@ func Replay(ctx context.Context, log eventstore.Reader, dir string, progress fun
 	}
 	st.SnapshotDuration = time.Since(snapStart)
 	return st, nil
-}
-
-// feedBeside is feed for a replay: the first projection (the pathways model, which
-// does nearly all the work) on the caller's goroutine, the rest on another at the
-// same time, each on its own state and all reading the same page. Folding the
-// others in turn after it was a tenth of the replay's longest path. The error, if
-// any, is the first projection's in order; the count, the least applied.
-func feedBeside(slots []*slot, evs []eventstore.Event) (int, error) {
-	if len(slots) < 2 {
-		return feed(slots, evs, math.MaxUint64)
-	}
-	var (
-		restN   int
-		restErr error
-		done    = make(chan struct{})
-	)
-	go func() {
-		defer close(done)
-		restN, restErr = feed(slots[1:], evs, math.MaxUint64)
-	}()
-	n, err := feed(slots[:1], evs, math.MaxUint64)
-	<-done
-	if err == nil {
-		err = restErr
-	}
-	return min(n, restN), err
 }
 
 func (st Stats) done(start time.Time) Stats {

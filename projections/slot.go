@@ -40,31 +40,46 @@ func feed(slots []*slot, evs []eventstore.Event, upTo uint64) (int, error) {
 	n := sort.Search(len(evs), func(i int) bool { return evs[i].Position > upTo })
 	evs = evs[:n]
 	for _, s := range slots {
-		from := sort.Search(len(evs), func(i int) bool { return evs[i].Position > s.cursor })
-		done, err := s.apply(evs[from:])
-		if err == nil && done != len(evs)-from {
-			err = fmt.Errorf("projections: applied %d of %d events and gave no reason", done, len(evs)-from)
-			done = min(max(done, 0), len(evs)-from-1)
+		if done, err := s.feed(evs, nil); err != nil {
+			return done, err
 		}
-		if done > 0 {
-			s.cursor = evs[from+done-1].Position
-		}
-		if err != nil {
-			s.failed = true
-			ev := &evs[from+done]
-			n = from + done
-			s.identify(evs)
-			return n, &ApplyError{Projection: s.name, Position: ev.Position, EventID: ev.EventID, EventType: ev.Type, Err: err}
-		}
-		s.identify(evs)
 	}
 	return n, nil
 }
 
-// apply gives evs to the projection, as one batch when it takes batches.
-func (s *slot) apply(evs []eventstore.Event) (int, error) {
+// feed applies evs to the slot, skipping what it already holds, with what its
+// projection prepared of all of evs when prepared is not nil. It returns len(evs),
+// or the index of the event the projection refused with an *ApplyError.
+func (s *slot) feed(evs []eventstore.Event, prepared Prepared) (int, error) {
+	from := sort.Search(len(evs), func(i int) bool { return evs[i].Position > s.cursor })
+	if from > 0 {
+		prepared = nil // made of the whole page, and part of it is already held
+	}
+	done, err := s.apply(evs[from:], prepared)
+	if err == nil && done != len(evs)-from {
+		err = fmt.Errorf("projections: applied %d of %d events and gave no reason", done, len(evs)-from)
+		done = min(max(done, 0), len(evs)-from-1)
+	}
+	if done > 0 {
+		s.cursor = evs[from+done-1].Position
+	}
+	s.identify(evs)
+	if err != nil {
+		s.failed = true
+		ev := &evs[from+done]
+		return from + done, &ApplyError{Projection: s.name, Position: ev.Position, EventID: ev.EventID, EventType: ev.Type, Err: err}
+	}
+	return len(evs), nil
+}
+
+// apply gives evs to the projection, as one batch when it takes batches, with
+// what it prepared of them when it did.
+func (s *slot) apply(evs []eventstore.Event, prepared Prepared) (int, error) {
 	if len(evs) == 0 {
 		return 0, nil
+	}
+	if p, ok := s.p.(Preparer); ok && prepared != nil {
+		return p.ApplyPrepared(evs, prepared)
 	}
 	if b, ok := s.p.(BatchApplier); ok {
 		return b.ApplyBatch(evs)

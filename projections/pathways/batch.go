@@ -1,9 +1,9 @@
 package pathways
 
 import (
+	"context"
 	"errors"
 	"strings"
-	"sync/atomic"
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
 	"github.com/pathway-ledger/ledger/eventstore"
@@ -28,45 +28,32 @@ type decoded struct {
 }
 
 // ApplyBatch implements projections.BatchApplier. Decoding the payloads (a sixth
-// of applying an event) runs on a second goroutine, one run of events ahead of the
-// fold, which needs the model's lock and stays on the caller's goroutine.
+// of applying an event) runs on a second goroutine a few runs of events ahead of
+// the fold, which needs the model's lock and stays on the caller's goroutine.
 func (m *ReadModel) ApplyBatch(evs []eventstore.Event) (int, error) {
-	// The runner calls this from one goroutine at a time, so the buffer is the
-	// model's to reuse; clear drops the last batch's payloads.
-	if cap(m.batch) < len(evs) {
-		m.batch = make([]decoded, len(evs))
-	}
-	out := m.batch[:len(evs)]
-	defer clear(out)
 	if len(evs) <= batchInline {
+		// The runner calls this from one goroutine at a time, so the buffer is
+		// the model's to reuse; clear drops the last batch's payloads.
+		if cap(m.batch) < len(evs) {
+			m.batch = make([]decoded, len(evs))
+		}
+		out := m.batch[:len(evs)]
+		defer clear(out)
 		for i := range evs {
 			out[i] = decodeOne(&evs[i])
 		}
 		return m.foldRun(evs, out, 0, false)
 	}
-	runs := (len(evs) + batchRun - 1) / batchRun
-	ready := make(chan int, runs)
-	var stop atomic.Bool
+	p, fill := m.Prepare(evs)
+	ctx, cancel := context.WithCancel(context.Background())
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		for r := 0; r < runs && !stop.Load(); r++ {
-			for i := r * batchRun; i < min((r+1)*batchRun, len(evs)); i++ {
-				out[i] = decodeOne(&evs[i])
-			}
-			ready <- r
-		}
+		fill(ctx)
 	}()
 	// The decoder reads evs[i].Data, which belongs to the caller once this returns.
-	defer func() { stop.Store(true); <-finished }()
-	for r := range runs {
-		<-ready
-		hi := min((r+1)*batchRun, len(evs))
-		if n, err := m.foldRun(evs[:hi], out, r*batchRun, true); err != nil {
-			return n, err
-		}
-	}
-	return len(evs), nil
+	defer func() { cancel(); <-finished }()
+	return m.ApplyPrepared(evs, p)
 }
 
 func decodeOne(ev *eventstore.Event) decoded {
@@ -82,6 +69,8 @@ func decodeOne(ev *eventstore.Event) decoded {
 }
 
 var errNoID = errors.New("pathways: pathway stream without an id")
+
+var errNotPrepared = errors.New("pathways: ApplyPrepared was given what Prepare did not make for these events")
 
 // Settle implements projections.Settler: once the model follows the log's tail, the
 // recent list goes back to recentCap, the pathways touched longest ago packed or

@@ -81,8 +81,12 @@ type ReadModel struct {
 	bulk    bool
 	scratch []byte
 	spare   []*pathway.State
-	// batch holds ApplyBatch's decoded events, reused batch after batch.
-	batch     []decoded
+	// batch holds the decoded events of ApplyBatch's short batches, reused
+	// batch after batch.
+	batch []decoded
+	// prepFree holds Prepare's buffers for reuse; Prepare runs beside the fold,
+	// so they pass through a channel rather than under mu.
+	prepFree  chan []decoded
 	lastActor pathway.Actor
 	// lastUser and lastRole are the strings lastActor was made from.
 	lastUser, lastRole string
@@ -186,7 +190,7 @@ func WithRecent(n int) Option { return func(m *ReadModel) { m.recentCap = max(n,
 
 // New returns an empty read model.
 func New(opts ...Option) *ReadModel {
-	m := &ReadModel{recentCap: recentCap}
+	m := &ReadModel{recentCap: recentCap, prepFree: make(chan []decoded, preparedPages)}
 	for _, o := range opts {
 		o(m)
 	}

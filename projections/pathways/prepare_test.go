@@ -1,0 +1,67 @@
+package pathways_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/pathway-ledger/ledger/projections"
+	"github.com/pathway-ledger/ledger/projections/pathways"
+)
+
+// As a replay does: each page is prepared, and its fill started, while the page
+// before is still being folded, on another goroutine. The model answers exactly as
+// Apply event by event does, however the log is cut into pages.
+func TestPropertyPreparedPagesAnswerAsApply(t *testing.T) {
+	evs, load, _ := interleavedLog(t, 300)
+	rapid.Check(t, func(rt *rapid.T) {
+		recent := rapid.IntRange(1, 64).Draw(rt, "recent")
+		one := pathways.New(pathways.WithLoader(load), pathways.WithRecent(recent))
+		for _, ev := range evs {
+			require.NoError(rt, one.Apply(ev))
+		}
+		staged := pathways.New(pathways.WithLoader(load), pathways.WithRecent(recent))
+		staged.BeginBulk()
+		type page struct {
+			lo, hi int
+			p      projections.Prepared
+		}
+		pages := make(chan page, 1)
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			defer close(pages)
+			for lo := 0; lo < len(evs); {
+				hi := min(len(evs), lo+rapid.IntRange(1, 1500).Draw(rt, "page"))
+				p, fill := staged.Prepare(evs[lo:hi])
+				pages <- page{lo, hi, p}
+				fill(context.Background())
+				lo = hi
+			}
+		})
+		for pg := range pages {
+			n, err := staged.ApplyPrepared(evs[pg.lo:pg.hi], pg.p)
+			require.NoError(rt, err)
+			require.Equal(rt, pg.hi-pg.lo, n)
+		}
+		wg.Wait()
+		staged.Settle()
+		requireSameModel(rt, one, staged, evs)
+	})
+}
+
+// What Prepare did not make for these events is refused, and nothing is applied.
+func TestApplyPreparedRefusesAForeignValue(t *testing.T) {
+	evs, load, _ := interleavedLog(t, 20)
+	m := pathways.New(pathways.WithLoader(load))
+	other, fill := m.Prepare(evs[:5])
+	fill(context.Background())
+	for _, p := range []projections.Prepared{nil, "decoded", other} {
+		n, err := m.ApplyPrepared(evs, p)
+		require.ErrorContains(t, err, "did not make for these events")
+		require.Zero(t, n)
+	}
+	require.Zero(t, m.Pathways())
+}
