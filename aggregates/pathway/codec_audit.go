@@ -5,7 +5,7 @@ package pathway
 
 func decodeValidationRecorded(data []byte) (Event, error) {
 	s, e := scanner{data: data}, ValidationRecorded{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(validationRecordedMembers, func(name []byte) error {
 		switch string(name) {
 		case "validation_id":
 			return s.string(&e.ValidationID)
@@ -25,7 +25,7 @@ func decodeValidationRecorded(data []byte) (Event, error) {
 
 func decodeEventRetracted(data []byte) (Event, error) {
 	s, e := scanner{data: data}, EventRetracted{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(eventRetractedMembers, func(name []byte) error {
 		switch string(name) {
 		case "event_id":
 			return s.string(&e.EventID)

@@ -5,7 +5,7 @@ package pathway
 
 func decodeReferralReceived(data []byte) (Event, error) {
 	s, e := scanner{data: data}, ReferralReceived{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(referralReceivedMembers, func(name []byte) error {
 		switch string(name) {
 		case "pathway_id":
 			return s.string(&e.PathwayID)
@@ -28,7 +28,7 @@ func decodeReferralReceived(data []byte) (Event, error) {
 }
 
 func (s *scanner) patient(p *Patient) error {
-	return s.object(func(name []byte) error {
+	return s.objectOf(patientMembers, func(name []byte) error {
 		switch string(name) {
 		case "nhs_number":
 			return s.string(&p.NHSNumber)
@@ -45,7 +45,7 @@ func (s *scanner) patient(p *Patient) error {
 
 func decodeActivityRecorded(data []byte) (Event, error) {
 	s, e := scanner{data: data}, ActivityRecorded{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(activityRecordedMembers, func(name []byte) error {
 		switch string(name) {
 		case "occurred_on":
 			return s.date(&e.OccurredOn)
@@ -69,7 +69,7 @@ func decodeActivityRecorded(data []byte) (Event, error) {
 
 func decodeClockStarted(data []byte) (Event, error) {
 	s, e := scanner{data: data}, ClockStarted{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(clockStartedMembers, func(name []byte) error {
 		switch string(name) {
 		case "started_on":
 			return s.date(&e.StartedOn)
@@ -83,7 +83,7 @@ func decodeClockStarted(data []byte) (Event, error) {
 
 func decodeClockStopped(data []byte) (Event, error) {
 	s, e := scanner{data: data}, ClockStopped{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(clockStoppedMembers, func(name []byte) error {
 		switch string(name) {
 		case "stopped_on":
 			return s.date(&e.StoppedOn)
@@ -99,7 +99,7 @@ func decodeClockStopped(data []byte) (Event, error) {
 
 func decodeClockNullified(data []byte) (Event, error) {
 	s, e := scanner{data: data}, ClockNullified{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(clockNullifiedMembers, func(name []byte) error {
 		switch string(name) {
 		case "nullified_on":
 			return s.date(&e.NullifiedOn)
@@ -111,7 +111,7 @@ func decodeClockNullified(data []byte) (Event, error) {
 
 func decodePatientDidNotAttend(data []byte) (Event, error) {
 	s, e := scanner{data: data}, PatientDidNotAttend{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(patientDidNotAttendMembers, func(name []byte) error {
 		switch string(name) {
 		case "missed_on":
 			return s.date(&e.MissedOn)
@@ -129,7 +129,7 @@ func decodePatientDidNotAttend(data []byte) (Event, error) {
 
 func decodeTransferredOut(data []byte) (Event, error) {
 	s, e := scanner{data: data}, TransferredOut{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(transferredOutMembers, func(name []byte) error {
 		switch string(name) {
 		case "transferred_on":
 			return s.date(&e.TransferredOn)
@@ -141,7 +141,7 @@ func decodeTransferredOut(data []byte) (Event, error) {
 
 func decodeClockStartCorrected(data []byte) (Event, error) {
 	s, e := scanner{data: data}, ClockStartCorrected{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(clockStartCorrectedMembers, func(name []byte) error {
 		switch string(name) {
 		case "period_started_on":
 			return s.date(&e.PeriodStartedOn)

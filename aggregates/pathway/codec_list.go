@@ -5,7 +5,7 @@ package pathway
 
 func decodeAddedToWaitingList(data []byte) (Event, error) {
 	s, e := scanner{data: data}, AddedToWaitingList{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(addedToWaitingListMembers, func(name []byte) error {
 		switch string(name) {
 		case "decided_on":
 			return s.date(&e.DecidedOn)
@@ -25,7 +25,7 @@ func decodeAddedToWaitingList(data []byte) (Event, error) {
 
 func decodePriorityChanged(data []byte) (Event, error) {
 	s, e := scanner{data: data}, PriorityChanged{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(priorityChangedMembers, func(name []byte) error {
 		switch string(name) {
 		case "changed_on":
 			return s.date(&e.ChangedOn)
@@ -39,7 +39,7 @@ func decodePriorityChanged(data []byte) (Event, error) {
 
 func decodeRemovedFromWaitingList(data []byte) (Event, error) {
 	s, e := scanner{data: data}, RemovedFromWaitingList{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(removedFromWaitingListMembers, func(name []byte) error {
 		switch string(name) {
 		case "removed_on":
 			return s.date(&e.RemovedOn)
@@ -53,7 +53,7 @@ func decodeRemovedFromWaitingList(data []byte) (Event, error) {
 
 func decodePreOpAssessmentCompleted(data []byte) (Event, error) {
 	s, e := scanner{data: data}, PreOpAssessmentCompleted{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(preOpAssessmentCompletedMembers, func(name []byte) error {
 		switch string(name) {
 		case "assessed_on":
 			return s.date(&e.AssessedOn)
@@ -70,7 +70,7 @@ func decodePreOpAssessmentCompleted(data []byte) (Event, error) {
 }
 
 func (s *scanner) requirements(r *Requirements) error {
-	return s.object(func(name []byte) error {
+	return s.objectOf(requirementsMembers, func(name []byte) error {
 		switch string(name) {
 		case "hdu_bed":
 			return s.bool(&r.HDUBed)
@@ -87,7 +87,7 @@ func (s *scanner) requirements(r *Requirements) error {
 
 func decodeAlertFlagged(data []byte) (Event, error) {
 	s, e := scanner{data: data}, AlertFlagged{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(alertFlaggedMembers, func(name []byte) error {
 		switch string(name) {
 		case "flagged_on":
 			return s.date(&e.FlaggedOn)
@@ -103,7 +103,7 @@ func decodeAlertFlagged(data []byte) (Event, error) {
 
 func decodeAlertCleared(data []byte) (Event, error) {
 	s, e := scanner{data: data}, AlertCleared{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(alertClearedMembers, func(name []byte) error {
 		switch string(name) {
 		case "cleared_on":
 			return s.date(&e.ClearedOn)
@@ -117,7 +117,7 @@ func decodeAlertCleared(data []byte) (Event, error) {
 
 func decodeOfferMade(data []byte) (Event, error) {
 	s, e := scanner{data: data}, OfferMade{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(offerMadeMembers, func(name []byte) error {
 		switch string(name) {
 		case "offer_id":
 			return s.string(&e.OfferID)
@@ -139,7 +139,7 @@ func decodeOfferMade(data []byte) (Event, error) {
 
 func decodeOfferDeclined(data []byte) (Event, error) {
 	s, e := scanner{data: data}, OfferDeclined{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(offerDeclinedMembers, func(name []byte) error {
 		switch string(name) {
 		case "offer_id":
 			return s.string(&e.OfferID)
@@ -155,7 +155,7 @@ func decodeOfferDeclined(data []byte) (Event, error) {
 
 func decodeOfferAccepted(data []byte) (Event, error) {
 	s, e := scanner{data: data}, OfferAccepted{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(offerAcceptedMembers, func(name []byte) error {
 		switch string(name) {
 		case "offer_id":
 			return s.string(&e.OfferID)
@@ -169,7 +169,7 @@ func decodeOfferAccepted(data []byte) (Event, error) {
 
 func decodePatientUnavailable(data []byte) (Event, error) {
 	s, e := scanner{data: data}, PatientUnavailable{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(patientUnavailableMembers, func(name []byte) error {
 		switch string(name) {
 		case "from":
 			return s.date(&e.From)
@@ -185,7 +185,7 @@ func decodePatientUnavailable(data []byte) (Event, error) {
 
 func decodeAdmissionBooked(data []byte) (Event, error) {
 	s, e := scanner{data: data}, AdmissionBooked{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(admissionBookedMembers, func(name []byte) error {
 		switch string(name) {
 		case "booking_id":
 			return s.string(&e.BookingID)
@@ -203,7 +203,7 @@ func decodeAdmissionBooked(data []byte) (Event, error) {
 
 func decodeBookingCancelled(data []byte) (Event, error) {
 	s, e := scanner{data: data}, BookingCancelled{}
-	err := s.object(func(name []byte) error {
+	err := s.objectOf(bookingCancelledMembers, func(name []byte) error {
 		switch string(name) {
 		case "booking_id":
 			return s.string(&e.BookingID)

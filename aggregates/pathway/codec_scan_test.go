@@ -16,6 +16,12 @@ func TestDecodeIsStricterThanEncodingJSON(t *testing.T) {
 		{"case-folded name", "OfferAccepted", `{"OFFER_ID":"o"}`, `unknown field "OFFER_ID"`},
 		{"repeated name", "OfferAccepted", `{"offer_id":"a","offer_id":"b"}`, `duplicate field "offer_id"`},
 		{"repeated name, escaped", "OfferAccepted", `{"offer_id":"a","offer\u005fid":"b"}`, `duplicate field "offer_id"`},
+		// Names in Encode's order are matched without a scan; a repeat is still caught
+		// after them, after a member that came out of order, and after one skipped.
+		{"repeated after the written order", "ActivityRecorded", `{"occurred_on":"2025-01-02","kind":"a","occurred_on":"2025-01-03"}`, `duplicate field "occurred_on"`},
+		{"repeated after one out of order", "ActivityRecorded", `{"kind":"a","occurred_on":"2025-01-02","kind":"b"}`, `duplicate field "kind"`},
+		{"repeated after one skipped", "ActivityRecorded", `{"rtt_status":"20","rtt_status":"30"}`, `duplicate field "rtt_status"`},
+		{"repeated nested name", "ReferralReceived", `{"patient":{"nhs_number":"1","nhs_number":"2"}}`, `patient: duplicate field "nhs_number"`},
 		{"null date", "OfferAccepted", `{"offer_id":"o","accepted_on":null}`, "accepted_on: want a JSON string"},
 		{"null string", "OfferAccepted", `{"offer_id":null}`, "offer_id: want a JSON string"},
 		{"null bool", "ClockStopped", `{"admitted":null}`, "admitted: want true or false"},
@@ -177,4 +183,23 @@ func objectsOf(t reflect.Type, path string) []objectShape {
 		obj.members = append(obj.members, struct{ name, value string }{name, value})
 	}
 	return append([]objectShape{obj}, nested...)
+}
+
+// The member lists the fast path matches names against are the events' own json
+// names, in field order: what Encode (encoding/json) writes.
+func TestMembersAreTheEncodedOrder(t *testing.T) {
+	m := membersOf[ActivityRecorded]()
+	require.Equal(t, []string{`"occurred_on":`, `"kind":`, `"rtt_status":`, `"attendance":`, `"discharged":`,
+		`"clinical_decision_on":`, `"patient_agreed":`}, m.quoted)
+	for i, q := range m.quoted {
+		require.Equal(t, q, `"`+string(m.names[i])+`":`)
+	}
+	// A member Encode left out is passed over; one before the last matched is not
+	// matched, and neither is anything with white space or escapes in it.
+	require.Equal(t, 4, m.match([]byte(`"discharged":true}`), 1))
+	require.Equal(t, -1, m.match([]byte(`"kind":"a"}`), 2))
+	require.Equal(t, -1, m.match([]byte(` "kind":"a"}`), 0))
+	require.Equal(t, -1, m.match([]byte(`"kin\u0064":"a"}`), 0))
+	require.Equal(t, -1, m.match([]byte(`"kind" :"a"}`), 0))
+	require.Equal(t, -1, (*members)(nil).match([]byte(`"kind":"a"}`), 0))
 }

@@ -11,6 +11,15 @@ import (
 // decided; the fast path only ever accepts what rtt accepts (tested exhaustively).
 
 func (s *scanner) date(dst *rtt.Date) error {
+	// As Encode writes it: a quote, YYYY-MM-DD (nothing canonicalDate accepts
+	// needs scanning as a string) and a quote.
+	if end := s.pos + 11; end < len(s.data) && s.data[s.pos] == '"' && s.data[end] == '"' {
+		if d, ok := canonicalDate(s.data[s.pos+1 : end]); ok {
+			*dst = d
+			s.pos = end + 1
+			return nil
+		}
+	}
 	b, err := s.stringBytes()
 	if err != nil {
 		return err
