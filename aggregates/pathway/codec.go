@@ -44,6 +44,36 @@ var decoders = map[string]func(data []byte) (Event, error){
 // IsEventType reports whether t is a pathway event type.
 func IsEventType(t string) bool { _, ok := decoders[t]; return ok }
 
+// decoderSlots holds the decoders by a hash of three bytes of the type and its
+// length, open-addressed: a lookup is that and one comparison (of the same
+// string, where the store reader interns types), where the map hashed the
+// whole name for every event of a replay.
+var decoderSlots = func() (t [64]struct {
+	typ    string
+	decode func([]byte) (Event, error)
+}) {
+	for typ, decode := range decoders {
+		i := knownHash(typ) % uint8(len(t))
+		for t[i].typ != "" {
+			i = (i + 1) % uint8(len(t))
+		}
+		t[i].typ, t[i].decode = typ, decode
+	}
+	return t
+}()
+
+func decoderOf(typ string) (func([]byte) (Event, error), bool) {
+	if typ == "" {
+		return nil, false
+	}
+	for i := knownHash(typ) % uint8(len(decoderSlots)); decoderSlots[i].typ != ""; i = (i + 1) % uint8(len(decoderSlots)) {
+		if decoderSlots[i].typ == typ {
+			return decoderSlots[i].decode, true
+		}
+	}
+	return nil, false
+}
+
 // Encode returns an event's stored type, JSON data and business date.
 func Encode(e Event) (string, []byte, error) {
 	data, err := json.Marshal(e)
@@ -59,7 +89,7 @@ func Encode(e Event) (string, []byte, error) {
 // rtt.ParsePriority refuses is refused where encoding/json took any string; Decide
 // never records one.
 func Decode(typ string, schemaVersion int, data []byte) (Event, error) {
-	decode, ok := decoders[typ]
+	decode, ok := decoderOf(typ)
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownEvent, typ)
 	}

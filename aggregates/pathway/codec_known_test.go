@@ -1,6 +1,7 @@
 package pathway
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unsafe"
@@ -44,4 +45,21 @@ func TestPropertyKnownIsSetMembership(t *testing.T) {
 			t.Fatalf("known(%q) = %q, %t", b, got, ok)
 		}
 	})
+}
+
+// The decoder table finds every type's own decoder, and nothing for a name that is
+// not a type, however close.
+func TestDecoderTableFindsEveryType(t *testing.T) {
+	require.Len(t, decoders, 22)
+	for typ, want := range decoders {
+		got, ok := decoderOf(typ)
+		require.True(t, ok, typ)
+		require.Equal(t, reflect.ValueOf(want).Pointer(), reflect.ValueOf(got).Pointer(), typ)
+		for _, near := range []string{typ[:len(typ)-1], typ + "d", strings.ToLower(typ), "X" + typ[1:]} {
+			_, ok := decoderOf(near)
+			require.False(t, ok, near)
+		}
+	}
+	_, ok := decoderOf("")
+	require.False(t, ok)
 }
