@@ -1,8 +1,9 @@
 package sqlite
 
 import (
+	"encoding/binary"
 	"fmt"
-	"hash/maphash"
+	"math/bits"
 	"unsafe"
 
 	"github.com/pathway-ledger/ledger/eventstore"
@@ -21,7 +22,6 @@ import (
 type decoder struct {
 	at     eventstore.InstantParser
 	slab   []byte
-	seed   maphash.Seed
 	intern [internColumns][]string // lazily made, internSlots[i] long
 	last   [internColumns]string   // the previous row's value of each interned column
 	stream string                  // the previous row's stream
@@ -97,18 +97,40 @@ func (d *decoder) shared(col int, b []byte) string {
 	}
 	t := d.intern[col]
 	if t == nil {
-		if d.seed == (maphash.Seed{}) {
-			d.seed = maphash.MakeSeed()
-		}
 		t = make([]string, internSlots[col])
 		d.intern[col] = t
 	}
-	slot := &t[maphash.Bytes(d.seed, b)&uint64(len(t)-1)]
+	slot := &t[slotHash(b)&uint64(len(t)-1)]
 	if *slot != string(b) {
 		*slot = string(b)
 	}
 	d.last[col] = *slot
 	return *slot
+}
+
+// slotHash spreads the values of an interned column (types, dates, users, roles)
+// over a table's slots from their first and last eight bytes and length: a
+// collision only costs a copy, and maphash over the whole value was most of a
+// lookup. Nothing outside the log chooses these values' slots for gain: a
+// colliding pair costs the reader a copy a row, never a wrong string.
+func slotHash(b []byte) uint64 {
+	var lo, hi uint64
+	switch n := len(b); {
+	case n >= 8:
+		lo, hi = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		lo, hi = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	default:
+		for _, c := range b {
+			lo = lo<<8 | uint64(c)
+		}
+	}
+	// MurmurHash3's finaliser, so that every input bit reaches the low bits that
+	// pick the slot.
+	h := lo ^ bits.RotateLeft64(hi*0x9e3779b97f4a7c15, 31) ^ uint64(len(b))
+	h = (h ^ h>>33) * 0xff51afd7ed558ccd
+	h = (h ^ h>>33) * 0xc4ceb9fe1a85ec53
+	return h ^ h>>33
 }
 
 // streamOf is the row's stream, shared with the row before when it is the same: a

@@ -2,10 +2,10 @@ package sqlite
 
 import (
 	"fmt"
-	"hash/maphash"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/stretchr/testify/require"
@@ -110,17 +110,12 @@ func TestDecodedRowsKeepTheirValues(t *testing.T) {
 func TestInternedColumnsShareTheirStrings(t *testing.T) {
 	types := []string{"ReferralReceived", "ClockStarted", "OfferMade"}
 	var d decoder
-	// A seed that gives the three types slots of their own.
-	for {
-		d.seed = maphash.MakeSeed()
-		slots := map[uint64]bool{}
-		for _, typ := range types {
-			slots[maphash.String(d.seed, typ)&uint64(internSlots[internType]-1)] = true
-		}
-		if len(slots) == len(types) {
-			break
-		}
+	slot := func(v string) uint64 { return slotHash([]byte(v)) & uint64(internSlots[internType]-1) }
+	slots := map[uint64]bool{}
+	for _, typ := range types {
+		slots[slot(typ)] = true
 	}
+	require.Len(t, slots, len(types), "the three types have slots of their own")
 	first := map[string]*byte{}
 	for range 3 {
 		for _, typ := range types {
@@ -136,7 +131,7 @@ func TestInternedColumnsShareTheirStrings(t *testing.T) {
 	a, b := "ClockStopped", ""
 	for i := 0; b == ""; i++ {
 		c := fmt.Sprintf("Other%d", i)
-		if maphash.String(d.seed, c)&uint64(internSlots[internType]-1) == maphash.String(d.seed, a)&uint64(internSlots[internType]-1) {
+		if slot(c) == slot(a) {
 			b = c
 		}
 	}
@@ -144,4 +139,27 @@ func TestInternedColumnsShareTheirStrings(t *testing.T) {
 		require.Equal(t, a, d.shared(internType, []byte(a)))
 		require.Equal(t, b, d.shared(internType, []byte(b)))
 	}
+}
+
+// The interned columns' values spread over their tables: the pathway event types
+// and two years of dates each take nearly a slot of their own.
+func TestSlotHashSpreadsTypesAndDates(t *testing.T) {
+	types := []string{"ReferralReceived", "ActivityRecorded", "ClockStarted", "ClockStopped", "ClockNullified",
+		"PatientDidNotAttend", "TransferredOut", "AddedToWaitingList", "PriorityChanged", "RemovedFromWaitingList",
+		"PreOpAssessmentCompleted", "AlertFlagged", "AlertCleared", "OfferMade", "OfferDeclined", "OfferAccepted",
+		"PatientUnavailable", "AdmissionBooked", "BookingCancelled", "ValidationRecorded", "ClockStartCorrected",
+		"EventRetracted", "SessionPlanned", "SessionMilestoneReached"}
+	used := map[uint64]bool{}
+	for _, typ := range types {
+		used[slotHash([]byte(typ))&uint64(internSlots[internType]-1)] = true
+	}
+	require.GreaterOrEqual(t, len(used), len(types)-2, "types sharing a slot")
+	used = map[uint64]bool{}
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 730 {
+		used[slotHash([]byte(day.AddDate(0, 0, i).Format(time.DateOnly)))&uint64(internSlots[internOccurredOn]-1)] = true
+	}
+	require.Greater(t, len(used), 730*85/100, "dates sharing a slot")
+	require.NotEqual(t, slotHash([]byte("ab")), slotHash([]byte("ba")))
+	require.NotEqual(t, slotHash([]byte("")), slotHash([]byte("a")))
 }
