@@ -41,6 +41,8 @@ type ReadModel struct {
 	load Loader
 	// byID holds the pathways kept whole.
 	byID map[string]*rec
+	// last is the rec the last event applied went to, while byID holds it.
+	last *rec
 	// recent lists the decoded ones; recentCap bounds it (a field for tests), times
 	// catchUpFactor while catchingUp.
 	recent     recent
@@ -200,6 +202,7 @@ func New(opts ...Option) *ReadModel {
 
 func (m *ReadModel) resetLocked() {
 	m.byID = map[string]*rec{}
+	m.last = nil
 	m.recent = recent{}
 	m.cold = newColdStore()
 	m.codes = newCodes()
@@ -249,7 +252,12 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	if err := m.codes.admit(r.Event); err != nil {
 		return err
 	}
-	p := m.byID[id]
+	// A pathway's events often come one after another (an import, a generated
+	// trust, a busy morning's bookings): the last one applied is tried first.
+	p := m.last
+	if p == nil || p.id != id {
+		p = m.byID[id]
+	}
 	// st is the state to step, the model's own: stepped in place, since copying a
 	// state in and out of each step was a tenth of the fold.
 	var st *pathway.State
@@ -304,6 +312,7 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 		m.recent.unlink(p)
 	}
 	p.state, p.packed = st, ""
+	m.last = p
 	m.recent.pushFront(p)
 	switch {
 	case !refold && indexNeutral(r.Event):
@@ -394,6 +403,9 @@ func (m *ReadModel) dropLocked(p *rec) {
 		m.exists--
 	}
 	delete(m.byID, p.id)
+	if m.last == p {
+		m.last = nil
+	}
 	if p.state != nil {
 		m.release(p.state)
 		p.state = nil

@@ -141,6 +141,7 @@ func (m *ReadModel) Restore(r io.Reader) error {
 	defer m.mu.Unlock()
 	m.byID, m.recent, m.cold, m.codes, m.ptl, m.dups, m.intern = fresh.byID, fresh.recent, fresh.cold, fresh.codes, fresh.ptl, fresh.dups, fresh.intern
 	m.bySpecialty, m.ptlBySpecialty, m.exists = fresh.bySpecialty, fresh.ptlBySpecialty, fresh.exists
+	m.last = nil
 	return nil
 }
 
