@@ -20,7 +20,10 @@ import (
 // pathways; past it, paced by how much of the log is left. At a million pathways
 // 150 MiB was faster than 128 MiB in 3 alternated pairs out of 3 and peaked at
 // 175-178 MB; 160 MiB peaked at 184-189 MB, over the scale target (BENCHMARKS.md).
-const replayHeadroom = 150 << 20
+// Once the next page was decoded beside the fold (projections.Preparer), the heap
+// grew faster while each collection marked, and 150 MiB peaked at 180-183 MB;
+// 145 MiB brings that back to about 179 MB for four more collections (31 to 35).
+const replayHeadroom = 145 << 20
 
 // replay rebuilds every read model from position 0 and writes fresh snapshots, so the
 // next `ledger serve` starts from them instead of replaying the log.
