@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -63,25 +64,38 @@ func TestReplayFoldsEveryProjection(t *testing.T) {
 
 // A projection that refuses an event stops the replay with an ApplyError naming it
 // and the event, whichever goroutine folds it; when two refuse, the first in order
-// is the one reported, and no snapshot is written.
+// is the one reported, and no snapshot is written. When the first prepares its
+// pages apart from its fold, the same holds even while its fill waits for a fold
+// that will not come, and nothing is left running.
 func TestReplayStopsOnARefusalBesideTheFirst(t *testing.T) {
 	for _, tc := range []struct {
 		name              string
+		prepares          bool
 		poisonA, poisonB  uint64
 		wantName          string
 		wantPos, wantSeen uint64
 	}{
-		{"the second refuses", 0, ReplayBatch + 9, "b", ReplayBatch + 9, ReplayBatch + 8},
-		{"the first refuses", ReplayBatch + 30, 0, "a", ReplayBatch + 30, ReplayBatch + 29},
-		{"both refuse, the second earlier", ReplayBatch + 30, ReplayBatch + 9, "a", ReplayBatch + 30, ReplayBatch + 8},
+		{"the second refuses", false, 0, ReplayBatch + 9, "b", ReplayBatch + 9, ReplayBatch + 8},
+		{"the first refuses", false, ReplayBatch + 30, 0, "a", ReplayBatch + 30, ReplayBatch + 29},
+		{"both refuse, the second earlier", false, ReplayBatch + 30, ReplayBatch + 9, "a", ReplayBatch + 30, ReplayBatch + 8},
+		{"the preparer refuses mid-page", true, ReplayBatch + 30, 0, "a", ReplayBatch + 30, ReplayBatch + 29},
+		{"the preparer refuses a page's first event", true, ReplayBatch + 1, 0, "a", ReplayBatch + 1, ReplayBatch},
+		{"the one beside a preparer refuses", true, 0, 2*ReplayBatch + 9, "b", 2*ReplayBatch + 9, 2*ReplayBatch + 8},
+		{"both refuse, the preparer later", true, ReplayBatch + 30, ReplayBatch + 9, "a", ReplayBatch + 30, ReplayBatch + 8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := memstore.New()
-			fill(t, s, 2*ReplayBatch, 3)
+			fill(t, s, 3*ReplayBatch, 3)
+			before := runtime.NumGoroutine()
 			a, b := newCounter("a"), newCounter("b")
 			a.poison, b.poison = tc.poisonA, tc.poisonB
+			first := Projection(a)
+			prep := &preparingCounter{counter: a}
+			if tc.prepares {
+				first = prep
+			}
 			dir := t.TempDir()
-			st, err := Replay(context.Background(), s, dir, nil, a, b)
+			st, err := Replay(context.Background(), s, dir, nil, first, b)
 			var ae *ApplyError
 			require.ErrorAs(t, err, &ae)
 			require.Equal(t, tc.wantName, ae.Projection)
@@ -89,6 +103,8 @@ func TestReplayStopsOnARefusalBesideTheFirst(t *testing.T) {
 			require.Equal(t, tc.wantSeen, st.Events, "events every projection applied")
 			_, statErr := os.Stat(filepath.Join(dir, SnapshotFolder, tc.wantName+".snap"))
 			require.ErrorIs(t, statErr, os.ErrNotExist)
+			waitGoroutines(t, before)
+			require.Zero(t, prep.fills.Load(), "no fill left waiting")
 		})
 	}
 }

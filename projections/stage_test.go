@@ -118,42 +118,6 @@ func TestReplayFoldsPreparedPages(t *testing.T) {
 	waitGoroutines(t, before)
 }
 
-// A refusal ends the replay with the ApplyError of the first projection in order
-// that refused, even while the first's fill waits for a fold that will not come,
-// and leaves nothing running.
-func TestReplayWithAPreparerStopsOnARefusal(t *testing.T) {
-	for _, tc := range []struct {
-		name              string
-		poisonA, poisonB  uint64
-		wantName          string
-		wantPos, wantSeen uint64
-	}{
-		{"the preparer refuses mid-page", ReplayBatch + 30, 0, "a", ReplayBatch + 30, ReplayBatch + 29},
-		{"the preparer refuses a page's first event", ReplayBatch + 1, 0, "a", ReplayBatch + 1, ReplayBatch},
-		{"the one beside refuses", 0, 2*ReplayBatch + 9, "b", 2*ReplayBatch + 9, 2*ReplayBatch + 8},
-		{"both refuse, the second earlier", ReplayBatch + 30, ReplayBatch + 9, "a", ReplayBatch + 30, ReplayBatch + 8},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s := memstore.New()
-			fill(t, s, 3*ReplayBatch, 3)
-			before := runtime.NumGoroutine()
-			a, b := &preparingCounter{counter: newCounter("a")}, newCounter("b")
-			a.poison, b.poison = tc.poisonA, tc.poisonB
-			dir := t.TempDir()
-			st, err := Replay(context.Background(), s, dir, nil, a, b)
-			var ae *ApplyError
-			require.ErrorAs(t, err, &ae)
-			require.Equal(t, tc.wantName, ae.Projection)
-			require.Equal(t, tc.wantPos, ae.Position)
-			require.Equal(t, tc.wantSeen, st.Events, "events every projection applied")
-			_, statErr := os.Stat(filepath.Join(dir, SnapshotFolder, tc.wantName+".snap"))
-			require.ErrorIs(t, statErr, os.ErrNotExist)
-			waitGoroutines(t, before)
-			require.Zero(t, a.fills.Load(), "no fill left waiting")
-		})
-	}
-}
-
 // A replay cancelled while a Preparer's pages are in flight stops with the
 // cancellation, writes no snapshot, and leaves nothing running.
 func TestReplayWithAPreparerCancelled(t *testing.T) {

@@ -20,11 +20,7 @@ import (
 func TestPropertyApplyBatchAnswersAsApply(t *testing.T) {
 	evs, load, _ := interleavedLog(t, 300)
 	rapid.Check(t, func(rt *rapid.T) {
-		recent := rapid.IntRange(1, 64).Draw(rt, "recent")
-		one := pathways.New(pathways.WithLoader(load), pathways.WithRecent(recent))
-		for _, ev := range evs {
-			require.NoError(rt, one.Apply(ev))
-		}
+		one, recent := eventByEvent(rt, evs, load)
 		batched := pathways.New(pathways.WithLoader(load), pathways.WithRecent(recent))
 		for rest := evs; len(rest) > 0; {
 			n := min(len(rest), rapid.IntRange(1, 700).Draw(rt, "batch"))
@@ -89,6 +85,17 @@ func TestApplyBatchIgnoresOtherStreamsAndRefusesAnEmptyID(t *testing.T) {
 	})
 	require.ErrorContains(t, err, "without an id")
 	require.Equal(t, 1, n)
+}
+
+// eventByEvent draws how few pathways a model keeps decoded and folds evs into one
+// with Apply: what the property tests compare other ways of folding with.
+func eventByEvent(rt *rapid.T, evs []eventstore.Event, load pathways.Loader) (*pathways.ReadModel, int) {
+	recent := rapid.IntRange(1, 64).Draw(rt, "recent")
+	one := pathways.New(pathways.WithLoader(load), pathways.WithRecent(recent))
+	for _, ev := range evs {
+		require.NoError(rt, one.Apply(ev))
+	}
+	return one, recent
 }
 
 // requireSameAnswers compares the counts, the whole PTL in order and the RTT return.

@@ -18,11 +18,7 @@ import (
 func TestPropertyPreparedPagesAnswerAsApply(t *testing.T) {
 	evs, load, _ := interleavedLog(t, 300)
 	rapid.Check(t, func(rt *rapid.T) {
-		recent := rapid.IntRange(1, 64).Draw(rt, "recent")
-		one := pathways.New(pathways.WithLoader(load), pathways.WithRecent(recent))
-		for _, ev := range evs {
-			require.NoError(rt, one.Apply(ev))
-		}
+		one, recent := eventByEvent(rt, evs, load)
 		staged := pathways.New(pathways.WithLoader(load), pathways.WithRecent(recent))
 		staged.BeginBulk()
 		type page struct {
