@@ -25,12 +25,17 @@ func TestPropertyPreparedPagesAnswerAsApply(t *testing.T) {
 			lo, hi int
 			p      projections.Prepared
 		}
+		// Drawn here: rapid draws on the test's goroutine only.
+		var cuts []int
+		for lo := 0; lo < len(evs); lo = cuts[len(cuts)-1] {
+			cuts = append(cuts, min(len(evs), lo+rapid.IntRange(1, 1500).Draw(rt, "page")))
+		}
 		pages := make(chan page, 1)
 		var wg sync.WaitGroup
 		wg.Go(func() {
 			defer close(pages)
-			for lo := 0; lo < len(evs); {
-				hi := min(len(evs), lo+rapid.IntRange(1, 1500).Draw(rt, "page"))
+			lo := 0
+			for _, hi := range cuts {
 				p, fill := staged.Prepare(evs[lo:hi])
 				pages <- page{lo, hi, p}
 				fill(context.Background())
