@@ -2,6 +2,7 @@ package pathways_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -99,23 +100,32 @@ func BenchmarkRebuild(b *testing.B) {
 }
 
 // benchRebuild folds the log into an empty model, per event with Apply (what the
-// live tail does), in pages with ApplyBatch (what the runner's catch-up does) and
-// in pages with the indexes filed at the end (BeginBulk … Settle: what a replay and
-// an as-of build do), laying it out in pages the size replay reads as a store
-// would, and reports events per second and how often a stream was re-read.
+// live tail does), in pages with ApplyBatch (what the runner's catch-up does), in
+// pages with the indexes filed at the end (BeginBulk … Settle: what an as-of build
+// does), and so with each page prepared on another goroutine while the one before
+// is folded (what `ledger replay`'s stage does), laying it out in pages the size
+// replay reads as a store would, and reports events per second and how often a
+// stream was re-read.
 func benchRebuild(b *testing.B, log *pagedLog, load pathways.Loader, loads *int) {
 	pg := make([]eventstore.Event, projections.ReplayBatch)
 	for _, mode := range []struct {
-		name string
-		page int
-		bulk bool
-	}{{"event", 0, false}, {"page", projections.ReplayBatch, false}, {"replay", projections.ReplayBatch, true}} {
+		name   string
+		page   int
+		bulk   bool
+		staged bool
+	}{{"event", 0, false, false}, {"page", projections.ReplayBatch, false, false},
+		{"replay", projections.ReplayBatch, true, false}, {"staged", projections.ReplayBatch, true, true}} {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
 				*loads = 0
 				m := pathways.New(pathways.WithLoader(load))
 				if mode.bulk {
 					m.BeginBulk()
+				}
+				if mode.staged {
+					foldStaged(b, m, log)
+					m.Settle()
+					continue
 				}
 				for from := 0; from < log.len(); from += len(pg) {
 					evs := log.page(pg, from)
@@ -138,6 +148,35 @@ func benchRebuild(b *testing.B, log *pagedLog, load pathways.Loader, loads *int)
 			b.ReportMetric(float64(log.len())*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 			b.ReportMetric(float64(*loads)/float64(log.len()), "re-reads/event") // of the last run
 		})
+	}
+}
+
+// foldStaged folds the log's pages as Replay's stage does: a page is prepared and
+// handed over, then filled while the fold takes its runs, on another goroutine.
+// Three page buffers turn: a page is laid out again only once its fold is done.
+func foldStaged(b *testing.B, m *pathways.ReadModel, log *pagedLog) {
+	type page struct {
+		evs []eventstore.Event
+		p   projections.Prepared
+	}
+	var bufs [3][]eventstore.Event
+	for i := range bufs {
+		bufs[i] = make([]eventstore.Event, projections.ReplayBatch)
+	}
+	pages := make(chan page, 1)
+	go func() {
+		defer close(pages)
+		for i, from := 0, 0; from < log.len(); i, from = i+1, from+projections.ReplayBatch {
+			evs := log.page(bufs[i%len(bufs)], from)
+			p, fill := m.Prepare(evs)
+			pages <- page{evs, p}
+			fill(context.Background())
+		}
+	}()
+	for pg := range pages {
+		if n, err := m.ApplyPrepared(pg.evs, pg.p); err != nil || n != len(pg.evs) {
+			b.Fatal(n, err)
+		}
 	}
 }
 
