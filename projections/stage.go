@@ -27,10 +27,12 @@ type restOutcome struct {
 // projection (the pathways model, which does nearly all the work), handing it to the
 // fold before it fills it, so that the fold takes each run of events as it is
 // decoded and the next page is decoded while this one's last runs are folded;
-// another folds each page into the other projections, each on its own state. The
-// pathways model had decoded each page itself, on a goroutine started for the
-// page, so its fold ended every page alone on one core while the read-ahead,
-// pages ahead, had nothing to do.
+// another folds each page into the other projections, each on its own state. Before,
+// the pathways model decoded each page on a goroutine started for the page, and
+// the other projections folded it on another, which the fold waited for at the
+// page's end: a traced replay had one goroutine running for a quarter of its time,
+// and the two cores are now shared between reading, decoding, folding and the
+// collector (BENCHMARKS.md, eighth round).
 //
 // The stage owns the other projections' slots until stop returns; stop must be
 // called (it ends the stage early and waits for it). The stage ends after the page
