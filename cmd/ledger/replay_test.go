@@ -85,3 +85,24 @@ func TestReplayStopsAtAPoisonEventWithoutADoneLine(t *testing.T) {
 	_, err := os.Stat(filepath.Join(dir, projections.SnapshotFolder, "pathways.snap"))
 	require.ErrorIs(t, err, os.ErrNotExist)
 }
+
+// BenchmarkReplay is `ledger replay`'s fold, snapshots aside: a generated trust of
+// 20,000 pathways read from the database file's pages into the three read models,
+// the pathways model's pages decoded by the stage beside its fold. Compare builds
+// with it (git worktree) on this machine's noisy cores by alternating runs.
+func BenchmarkReplay(b *testing.B) {
+	dir := b.TempDir()
+	var out, errOut bytes.Buffer
+	require.Equal(b, 0, run([]string{"generate", "--data", dir, "--pathways", "20000", "--today", "2026-11-24", "--session-weeks", "2"}, &out, &errOut), errOut.String())
+	store, err := sqlite.Open(dir, sqlite.ForReplay())
+	require.NoError(b, err)
+	defer store.Close()
+	var events uint64
+	for b.Loop() {
+		p, s, bk := newProjections(store)
+		st, err := projections.Replay(context.Background(), store, "", nil, p, s, bk)
+		require.NoError(b, err)
+		events += st.Events
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
