@@ -44,34 +44,20 @@ var decoders = map[string]func(data []byte) (Event, error){
 // IsEventType reports whether t is a pathway event type.
 func IsEventType(t string) bool { _, ok := decoders[t]; return ok }
 
-// decoderSlots holds the decoders by a hash of three bytes of the type and its
-// length, open-addressed: a lookup is that and one comparison (of the same
-// string, where the store reader interns types), where the map hashed the
-// whole name for every event of a replay.
-var decoderSlots = func() (t [64]struct {
-	typ    string
-	decode func([]byte) (Event, error)
-}) {
-	for typ, decode := range decoders {
-		i := knownHash(typ) % uint8(len(t))
-		for t[i].typ != "" {
-			i = (i + 1) % uint8(len(t))
-		}
-		t[i].typ, t[i].decode = typ, decode
+// decoderSlots finds a type's decoder for every event a replay decodes, rather
+// than hashing the whole type name in the map.
+var decoderSlots = func() *slotTable[func([]byte) (Event, error)] {
+	var types []string
+	var decode []func([]byte) (Event, error)
+	for typ, d := range decoders {
+		types, decode = append(types, typ), append(decode, d)
 	}
-	return t
+	return newSlotTable(64, types, decode)
 }()
 
 func decoderOf(typ string) (func([]byte) (Event, error), bool) {
-	if typ == "" {
-		return nil, false
-	}
-	for i := knownHash(typ) % uint8(len(decoderSlots)); decoderSlots[i].typ != ""; i = (i + 1) % uint8(len(decoderSlots)) {
-		if decoderSlots[i].typ == typ {
-			return decoderSlots[i].decode, true
-		}
-	}
-	return nil, false
+	_, decode, ok := find(decoderSlots, typ)
+	return decode, ok
 }
 
 // Encode returns an event's stored type, JSON data and business date.

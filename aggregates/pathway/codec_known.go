@@ -18,21 +18,61 @@ var knownValues = []string{
 // knownMax bounds the values looked up: ids and free text are longer.
 const knownMax = 24
 
-// knownSlots is a table of the known values by knownHash, open-addressed: a
-// lookup hashes three bytes and compares one or two strings, where a map's
-// lookup (hashing the whole value) was a twelfth of decoding an event.
-var knownSlots = func() (t [256]string) {
-	for _, v := range knownValues {
-		if len(v) == 0 || len(v) > knownMax {
-			panic("pathway: known value " + v + " is empty or too long")
+// slotTable finds a value by a short key in open-addressed slots picked by
+// knownHash: a lookup hashes three bytes and compares one or two strings (the
+// same memory, where a store reader interned the key), where a map's lookup hashed
+// the whole key. The known values and the decoders by event type use it.
+type slotTable[V any] struct {
+	// 256 slots whatever the size, so that a uint8 index needs no bounds check;
+	// mask keeps a small table's keys in its first slots.
+	keys [256]string
+	vals [256]V
+	mask uint8
+}
+
+// newSlotTable files each key of keys (with vals[i] when vals is given) in size
+// slots, a power of two up to 256 that must leave most of them empty.
+func newSlotTable[V any](size int, keys []string, vals []V) *slotTable[V] {
+	if size&(size-1) != 0 || size > 256 || 2*len(keys) > size {
+		panic("pathway: a slot table needs a power of two up to 256 slots, at least twice its keys")
+	}
+	t := &slotTable[V]{mask: uint8(size - 1)}
+	for n, k := range keys {
+		if k == "" {
+			panic("pathway: an empty key in a slot table")
 		}
-		i := knownHash(v)
-		for t[i] != "" {
-			i++ // a uint8 wraps around the 256 slots
+		i := knownHash(k) & t.mask
+		for t.keys[i] != "" {
+			i = (i + 1) & t.mask
 		}
-		t[i] = v
+		t.keys[i] = k
+		if vals != nil {
+			t.vals[i] = vals[n]
+		}
 	}
 	return t
+}
+
+// find returns the table's own copy of key and its value.
+func find[S string | []byte, V any](t *slotTable[V], key S) (string, V, bool) {
+	if len(key) > 0 {
+		for i := knownHash(key) & t.mask; t.keys[i] != ""; i = (i + 1) & t.mask {
+			if t.keys[i] == string(key) {
+				return t.keys[i], t.vals[i], true
+			}
+		}
+	}
+	var none V
+	return "", none, false
+}
+
+var knownSlots = func() *slotTable[struct{}] {
+	for _, v := range knownValues {
+		if len(v) > knownMax {
+			panic("pathway: known value " + v + " is too long")
+		}
+	}
+	return newSlotTable[struct{}](256, knownValues, nil)
 }()
 
 func knownHash[S string | []byte](b S) uint8 {
@@ -42,13 +82,9 @@ func knownHash[S string | []byte](b S) uint8 {
 
 // known returns the shared copy of b when it is one of the known values.
 func known(b []byte) (string, bool) {
-	if len(b) == 0 || len(b) > knownMax {
+	if len(b) > knownMax {
 		return "", false
 	}
-	for i := knownHash(b); knownSlots[i] != ""; i++ {
-		if knownSlots[i] == string(b) {
-			return knownSlots[i], true
-		}
-	}
-	return "", false
+	v, _, ok := find(knownSlots, b)
+	return v, ok
 }

@@ -63,3 +63,18 @@ func TestDecoderTableFindsEveryType(t *testing.T) {
 	_, ok := decoderOf("")
 	require.False(t, ok)
 }
+
+// A slot table is refused a size that is not a power of two up to 256, more keys
+// than half its slots, and an empty key (which marks a free slot).
+func TestSlotTableRefusesWhatItCannotHold(t *testing.T) {
+	require.Panics(t, func() { newSlotTable[int](48, []string{"a"}, nil) })
+	require.Panics(t, func() { newSlotTable[int](512, []string{"a"}, nil) })
+	require.Panics(t, func() { newSlotTable[int](4, []string{"a", "b", "c"}, nil) })
+	require.Panics(t, func() { newSlotTable[int](8, []string{"a", ""}, nil) })
+	tb := newSlotTable(8, []string{"a", "bb"}, []int{1, 2})
+	_, v, ok := find(tb, "bb")
+	require.True(t, ok)
+	require.Equal(t, 2, v)
+	_, _, ok = find(tb, []byte("b"))
+	require.False(t, ok)
+}
