@@ -3,8 +3,8 @@ package pathway
 // Readers for validation and retraction.
 // codec_read.go says how they are built.
 
-func decodeValidationRecorded(data []byte) (Event, error) {
-	s, e := scanner{data: data}, ValidationRecorded{}
+func readValidationRecorded(data []byte, e *ValidationRecorded) error {
+	s := scanner{data: data}
 	err := s.objectOf(validationRecordedMembers, func(name []byte) error {
 		switch string(name) {
 		case "validation_id":
@@ -20,11 +20,11 @@ func decodeValidationRecorded(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeEventRetracted(data []byte) (Event, error) {
-	s, e := scanner{data: data}, EventRetracted{}
+func readEventRetracted(data []byte, e *EventRetracted) error {
+	s := scanner{data: data}
 	err := s.objectOf(eventRetractedMembers, func(name []byte) error {
 		switch string(name) {
 		case "event_id":
@@ -36,5 +36,5 @@ func decodeEventRetracted(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }

@@ -3,8 +3,8 @@ package pathway
 // Readers for the referral and the events that move its RTT clock.
 // codec_read.go says how they are built.
 
-func decodeReferralReceived(data []byte) (Event, error) {
-	s, e := scanner{data: data}, ReferralReceived{}
+func readReferralReceived(data []byte, e *ReferralReceived) error {
+	s := scanner{data: data}
 	err := s.objectOf(referralReceivedMembers, func(name []byte) error {
 		switch string(name) {
 		case "pathway_id":
@@ -24,7 +24,7 @@ func decodeReferralReceived(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
 func (s *scanner) patient(p *Patient) error {
@@ -43,8 +43,8 @@ func (s *scanner) patient(p *Patient) error {
 	})
 }
 
-func decodeActivityRecorded(data []byte) (Event, error) {
-	s, e := scanner{data: data}, ActivityRecorded{}
+func readActivityRecorded(data []byte, e *ActivityRecorded) error {
+	s := scanner{data: data}
 	err := s.objectOf(activityRecordedMembers, func(name []byte) error {
 		switch string(name) {
 		case "occurred_on":
@@ -64,11 +64,11 @@ func decodeActivityRecorded(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeClockStarted(data []byte) (Event, error) {
-	s, e := scanner{data: data}, ClockStarted{}
+func readClockStarted(data []byte, e *ClockStarted) error {
+	s := scanner{data: data}
 	err := s.objectOf(clockStartedMembers, func(name []byte) error {
 		switch string(name) {
 		case "started_on":
@@ -78,11 +78,11 @@ func decodeClockStarted(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeClockStopped(data []byte) (Event, error) {
-	s, e := scanner{data: data}, ClockStopped{}
+func readClockStopped(data []byte, e *ClockStopped) error {
+	s := scanner{data: data}
 	err := s.objectOf(clockStoppedMembers, func(name []byte) error {
 		switch string(name) {
 		case "stopped_on":
@@ -94,11 +94,11 @@ func decodeClockStopped(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeClockNullified(data []byte) (Event, error) {
-	s, e := scanner{data: data}, ClockNullified{}
+func readClockNullified(data []byte, e *ClockNullified) error {
+	s := scanner{data: data}
 	err := s.objectOf(clockNullifiedMembers, func(name []byte) error {
 		switch string(name) {
 		case "nullified_on":
@@ -106,11 +106,11 @@ func decodeClockNullified(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodePatientDidNotAttend(data []byte) (Event, error) {
-	s, e := scanner{data: data}, PatientDidNotAttend{}
+func readPatientDidNotAttend(data []byte, e *PatientDidNotAttend) error {
+	s := scanner{data: data}
 	err := s.objectOf(patientDidNotAttendMembers, func(name []byte) error {
 		switch string(name) {
 		case "missed_on":
@@ -124,11 +124,11 @@ func decodePatientDidNotAttend(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeTransferredOut(data []byte) (Event, error) {
-	s, e := scanner{data: data}, TransferredOut{}
+func readTransferredOut(data []byte, e *TransferredOut) error {
+	s := scanner{data: data}
 	err := s.objectOf(transferredOutMembers, func(name []byte) error {
 		switch string(name) {
 		case "transferred_on":
@@ -136,11 +136,11 @@ func decodeTransferredOut(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeClockStartCorrected(data []byte) (Event, error) {
-	s, e := scanner{data: data}, ClockStartCorrected{}
+func readClockStartCorrected(data []byte, e *ClockStartCorrected) error {
+	s := scanner{data: data}
 	err := s.objectOf(clockStartCorrectedMembers, func(name []byte) error {
 		switch string(name) {
 		case "period_started_on":
@@ -154,5 +154,5 @@ func decodeClockStartCorrected(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }

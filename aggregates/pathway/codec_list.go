@@ -3,8 +3,8 @@ package pathway
 // Readers for the waiting list, its offers and its bookings.
 // codec_read.go says how they are built.
 
-func decodeAddedToWaitingList(data []byte) (Event, error) {
-	s, e := scanner{data: data}, AddedToWaitingList{}
+func readAddedToWaitingList(data []byte, e *AddedToWaitingList) error {
+	s := scanner{data: data}
 	err := s.objectOf(addedToWaitingListMembers, func(name []byte) error {
 		switch string(name) {
 		case "decided_on":
@@ -20,11 +20,11 @@ func decodeAddedToWaitingList(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodePriorityChanged(data []byte) (Event, error) {
-	s, e := scanner{data: data}, PriorityChanged{}
+func readPriorityChanged(data []byte, e *PriorityChanged) error {
+	s := scanner{data: data}
 	err := s.objectOf(priorityChangedMembers, func(name []byte) error {
 		switch string(name) {
 		case "changed_on":
@@ -34,11 +34,11 @@ func decodePriorityChanged(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeRemovedFromWaitingList(data []byte) (Event, error) {
-	s, e := scanner{data: data}, RemovedFromWaitingList{}
+func readRemovedFromWaitingList(data []byte, e *RemovedFromWaitingList) error {
+	s := scanner{data: data}
 	err := s.objectOf(removedFromWaitingListMembers, func(name []byte) error {
 		switch string(name) {
 		case "removed_on":
@@ -48,11 +48,11 @@ func decodeRemovedFromWaitingList(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodePreOpAssessmentCompleted(data []byte) (Event, error) {
-	s, e := scanner{data: data}, PreOpAssessmentCompleted{}
+func readPreOpAssessmentCompleted(data []byte, e *PreOpAssessmentCompleted) error {
+	s := scanner{data: data}
 	err := s.objectOf(preOpAssessmentCompletedMembers, func(name []byte) error {
 		switch string(name) {
 		case "assessed_on":
@@ -66,7 +66,7 @@ func decodePreOpAssessmentCompleted(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
 func (s *scanner) requirements(r *Requirements) error {
@@ -85,8 +85,8 @@ func (s *scanner) requirements(r *Requirements) error {
 	})
 }
 
-func decodeAlertFlagged(data []byte) (Event, error) {
-	s, e := scanner{data: data}, AlertFlagged{}
+func readAlertFlagged(data []byte, e *AlertFlagged) error {
+	s := scanner{data: data}
 	err := s.objectOf(alertFlaggedMembers, func(name []byte) error {
 		switch string(name) {
 		case "flagged_on":
@@ -98,11 +98,11 @@ func decodeAlertFlagged(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeAlertCleared(data []byte) (Event, error) {
-	s, e := scanner{data: data}, AlertCleared{}
+func readAlertCleared(data []byte, e *AlertCleared) error {
+	s := scanner{data: data}
 	err := s.objectOf(alertClearedMembers, func(name []byte) error {
 		switch string(name) {
 		case "cleared_on":
@@ -112,11 +112,11 @@ func decodeAlertCleared(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeOfferMade(data []byte) (Event, error) {
-	s, e := scanner{data: data}, OfferMade{}
+func readOfferMade(data []byte, e *OfferMade) error {
+	s := scanner{data: data}
 	err := s.objectOf(offerMadeMembers, func(name []byte) error {
 		switch string(name) {
 		case "offer_id":
@@ -134,11 +134,11 @@ func decodeOfferMade(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeOfferDeclined(data []byte) (Event, error) {
-	s, e := scanner{data: data}, OfferDeclined{}
+func readOfferDeclined(data []byte, e *OfferDeclined) error {
+	s := scanner{data: data}
 	err := s.objectOf(offerDeclinedMembers, func(name []byte) error {
 		switch string(name) {
 		case "offer_id":
@@ -150,11 +150,11 @@ func decodeOfferDeclined(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeOfferAccepted(data []byte) (Event, error) {
-	s, e := scanner{data: data}, OfferAccepted{}
+func readOfferAccepted(data []byte, e *OfferAccepted) error {
+	s := scanner{data: data}
 	err := s.objectOf(offerAcceptedMembers, func(name []byte) error {
 		switch string(name) {
 		case "offer_id":
@@ -164,11 +164,11 @@ func decodeOfferAccepted(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodePatientUnavailable(data []byte) (Event, error) {
-	s, e := scanner{data: data}, PatientUnavailable{}
+func readPatientUnavailable(data []byte, e *PatientUnavailable) error {
+	s := scanner{data: data}
 	err := s.objectOf(patientUnavailableMembers, func(name []byte) error {
 		switch string(name) {
 		case "from":
@@ -180,11 +180,11 @@ func decodePatientUnavailable(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeAdmissionBooked(data []byte) (Event, error) {
-	s, e := scanner{data: data}, AdmissionBooked{}
+func readAdmissionBooked(data []byte, e *AdmissionBooked) error {
+	s := scanner{data: data}
 	err := s.objectOf(admissionBookedMembers, func(name []byte) error {
 		switch string(name) {
 		case "booking_id":
@@ -198,11 +198,11 @@ func decodeAdmissionBooked(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }
 
-func decodeBookingCancelled(data []byte) (Event, error) {
-	s, e := scanner{data: data}, BookingCancelled{}
+func readBookingCancelled(data []byte, e *BookingCancelled) error {
+	s := scanner{data: data}
 	err := s.objectOf(bookingCancelledMembers, func(name []byte) error {
 		switch string(name) {
 		case "booking_id":
@@ -220,5 +220,5 @@ func decodeBookingCancelled(data []byte) (Event, error) {
 		}
 		return errUnknownMember
 	})
-	return done(&s, e, err)
+	return s.finish(err)
 }

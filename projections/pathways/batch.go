@@ -20,11 +20,13 @@ const (
 )
 
 // decoded is one event of a batch ready to fold: its pathway id ("" for another
-// stream's event, which the model ignores) and payload, or why it cannot be.
+// stream's event, which the model ignores) and payload, boxed (e) or in a Prepare's
+// slab (slabbed), or why it cannot be.
 type decoded struct {
-	id  string
-	e   pathway.Event
-	err error
+	id      string
+	e       pathway.Event
+	slabbed any
+	err     error
 }
 
 // ApplyBatch implements projections.BatchApplier. Decoding the payloads (a sixth
@@ -66,6 +68,19 @@ func decodeOne(ev *eventstore.Event) decoded {
 	}
 	e, err := pathway.Decode(ev.Type, ev.SchemaVersion, ev.Data)
 	return decoded{id: id, e: e, err: err}
+}
+
+// decodeInto is decodeOne with the payload decoded into slab.
+func decodeInto(slab *pathway.Slab, ev *eventstore.Event) decoded {
+	id, ok := strings.CutPrefix(ev.Stream, StreamPrefix)
+	switch {
+	case !ok:
+		return decoded{}
+	case id == "":
+		return decoded{err: errNoID}
+	}
+	p, err := slab.Decode(ev.Type, ev.SchemaVersion, ev.Data)
+	return decoded{id: id, slabbed: p, err: err}
 }
 
 var errNoID = errors.New("pathways: pathway stream without an id")
@@ -130,12 +145,18 @@ func (m *ReadModel) foldRun(evs []eventstore.Event, out []decoded, from int, cat
 			continue
 		}
 		ev := &evs[i]
-		r := recorded(ev, d.e)
+		r := recorded(ev, nil)
 		r.Actor = m.actor(ev.Actor.User, ev.Actor.Role)
-		if err := m.applyLocked(d.id, ev.Position, r); err != nil {
+		var err error
+		if d.slabbed != nil {
+			err = m.applySlabbed(d.id, ev.Position, d.slabbed, r)
+		} else {
+			err = m.applyLocked(d.id, ev.Position, d.e, r)
+		}
+		if err != nil {
 			return i, err
 		}
-		d.e = nil // let the payload go with the fold rather than with the batch
+		d.e, d.slabbed = nil, nil // let the payload go with the fold rather than with the batch
 	}
 	return len(evs), nil
 }

@@ -88,7 +88,7 @@ type ReadModel struct {
 	batch []decoded
 	// prepFree holds Prepare's buffers for reuse; Prepare runs beside the fold,
 	// so they pass through a channel rather than under mu.
-	prepFree  chan []decoded
+	prepFree  chan *prepBuf
 	lastActor pathway.Actor
 	// lastUser and lastRole are the strings lastActor was made from.
 	lastUser, lastRole string
@@ -192,7 +192,7 @@ func WithRecent(n int) Option { return func(m *ReadModel) { m.recentCap = max(n,
 
 // New returns an empty read model.
 func New(opts ...Option) *ReadModel {
-	m := &ReadModel{recentCap: recentCap, prepFree: make(chan []decoded, preparedPages)}
+	m := &ReadModel{recentCap: recentCap, prepFree: make(chan *prepBuf, preparedPages)}
 	for _, o := range opts {
 		o(m)
 	}
@@ -243,13 +243,16 @@ func (m *ReadModel) Apply(ev eventstore.Event) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	r := recorded(&ev, d.e)
+	r := recorded(&ev, nil)
 	r.Actor = m.actor(ev.Actor.User, ev.Actor.Role)
-	return m.applyLocked(d.id, ev.Position, r)
+	return m.applyLocked(d.id, ev.Position, d.e, r)
 }
 
-func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error {
-	if err := m.codes.admit(r.Event); err != nil {
+// applyLocked folds e, with r's envelope (r.Event is not read), into pathway id. It
+// keeps copies of e's fields, never e: a replay's events are boxed on the folding
+// goroutine's stack (applySlabbed), and keeping one would move them all to the heap.
+func (m *ReadModel) applyLocked(id string, pos uint64, e pathway.Event, r pathway.Recorded) error {
+	if err := m.codes.admit(e); err != nil {
 		return err
 	}
 	// A pathway's events often come one after another (an import, a generated
@@ -281,14 +284,11 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	}
 	// StepInPlace refuses a retraction, leaving st as it was: only a re-fold of the
 	// history honours one.
-	step := pathway.StepInPlace
-	if m.bulk {
-		// Nothing reads the model before the load settles, so no reader's copy of
-		// a state shares its slices.
-		step = pathway.StepOwned
-	}
-	refold := st == nil || !step(st, r)
+	// In a bulk load nothing reads the model before it settles, so no reader's
+	// copy of a state shares its slices: they are changed in place (owned).
+	refold := st == nil || !pathway.StepWith(st, e, r, m.bulk)
 	if refold {
+		r.Event = pathway.Clone(e) // the re-fold keeps it in the history it folds
 		next, err := m.refold(id, pos, r)
 		if err != nil {
 			if st != nil && (p == nil || st != p.state) {
@@ -315,7 +315,7 @@ func (m *ReadModel) applyLocked(id string, pos uint64, r pathway.Recorded) error
 	m.last = p
 	m.recent.pushFront(p)
 	switch {
-	case !refold && indexNeutral(r.Event):
+	case !refold && indexNeutral(e):
 	case m.bulk:
 		p.stale = true
 	default:

@@ -3,6 +3,8 @@ package pathways
 import (
 	"context"
 
+	"github.com/pathway-ledger/ledger/aggregates/pathway"
+
 	"github.com/pathway-ledger/ledger/eventstore"
 	"github.com/pathway-ledger/ledger/projections"
 )
@@ -19,10 +21,17 @@ const preparedPages = 3
 // prepared is a batch decoded a run of events at a time by its fill while the fold
 // takes the runs already decoded.
 type prepared struct {
-	out []decoded
+	*prepBuf
 	// ready gets a token for each run decoded, in order; credit holds a token
 	// for each run the decoder may yet decode ahead of the fold.
 	ready, credit chan struct{}
+}
+
+// prepBuf is what Prepare decodes a page into, reused page after page: the events'
+// places in the page, and the slab holding the events.
+type prepBuf struct {
+	out  []decoded
+	slab pathway.Slab
 }
 
 func runsOf(n int) int { return (n + batchRun - 1) / batchRun }
@@ -31,17 +40,19 @@ func runsOf(n int) int { return (n + batchRun - 1) / batchRun }
 // a replay decodes its next page on another goroutine while it folds this one,
 // runsAhead runs ahead of the fold at most.
 func (m *ReadModel) Prepare(evs []eventstore.Event) (projections.Prepared, func(context.Context)) {
-	var out []decoded
+	var buf *prepBuf
 	select {
-	case out = <-m.prepFree:
+	case buf = <-m.prepFree:
 	default:
+		buf = new(prepBuf)
 	}
-	if cap(out) < len(evs) {
-		out = make([]decoded, len(evs))
+	if cap(buf.out) < len(evs) {
+		buf.out = make([]decoded, len(evs))
 	}
-	out = out[:len(evs)]
+	buf.out = buf.out[:len(evs)]
+	out, slab := buf.out, &buf.slab
 	runs := runsOf(len(evs))
-	p := &prepared{out: out, ready: make(chan struct{}, runs), credit: make(chan struct{}, runs+runsAhead)}
+	p := &prepared{prepBuf: buf, ready: make(chan struct{}, runs), credit: make(chan struct{}, runs+runsAhead)}
 	for range min(runs, runsAhead) {
 		p.credit <- struct{}{}
 	}
@@ -53,7 +64,7 @@ func (m *ReadModel) Prepare(evs []eventstore.Event) (projections.Prepared, func(
 				return
 			}
 			for i := r * batchRun; i < min((r+1)*batchRun, len(evs)); i++ {
-				out[i] = decodeOne(&evs[i])
+				out[i] = decodeInto(slab, &evs[i])
 			}
 			p.ready <- struct{}{}
 		}
@@ -78,10 +89,12 @@ func (m *ReadModel) ApplyPrepared(evs []eventstore.Event, pv projections.Prepare
 		}
 		p.credit <- struct{}{}
 	}
-	// Every run was decoded, so the fill is done with out.
-	clear(p.out) // the payloads go with the fold, not with the buffer
+	// Every run was decoded and folded, so the fill is done with out and the slab,
+	// and the fold with the events in it.
+	clear(p.out)
+	p.slab.Reset()
 	select {
-	case m.prepFree <- p.out:
+	case m.prepFree <- p.prepBuf:
 	default:
 	}
 	return len(evs), nil

@@ -1,0 +1,5 @@
+//go:build !race
+
+package pathways
+
+const raceEnabled = false
