@@ -105,7 +105,7 @@ func (m *ReadModel) Settle() {
 	m.evict()
 	m.unpark(0)
 	if m.bulk {
-		m.bulk = false
+		m.bulk, m.spareRecs = false, nil
 		m.buildIndexes()
 	}
 }

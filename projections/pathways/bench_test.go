@@ -237,16 +237,25 @@ func BenchmarkRebuildInterleaved(b *testing.B) {
 // thousands of others in between), with a loader that re-reads a stream from it
 // and counts its calls.
 func interleavedLog(t testing.TB, n int) ([]eventstore.Event, pathways.Loader, *int) {
+	return generatedLog(t, n, true)
+}
+
+// generatedLog is n generated pathways, merged in business-date order (byDate) or
+// one after another as the generator writes them (a pathway's events together),
+// with a loader that re-reads a stream from it and counts its calls.
+func generatedLog(t testing.TB, n int, byDate bool) ([]eventstore.Event, pathways.Loader, *int) {
 	var evs []eventstore.Event
 	require.NoError(t, benchdata.NewLog(n).Each(func(ev eventstore.Event) bool { evs = append(evs, ev); return true }))
-	// Order by business date, but never before an earlier event of the same stream
-	// (a correction can be dated before the event it follows).
-	key := make(map[string]string, len(evs))
-	for i := range evs {
-		k := max(key[evs[i].Stream], evs[i].OccurredOn)
-		key[evs[i].Stream], evs[i].OccurredOn = k, k
+	if byDate {
+		// Order by business date, but never before an earlier event of the same
+		// stream (a correction can be dated before the event it follows).
+		key := make(map[string]string, len(evs))
+		for i := range evs {
+			k := max(key[evs[i].Stream], evs[i].OccurredOn)
+			key[evs[i].Stream], evs[i].OccurredOn = k, k
+		}
+		slices.SortStableFunc(evs, func(x, y eventstore.Event) int { return strings.Compare(x.OccurredOn, y.OccurredOn) })
 	}
-	slices.SortStableFunc(evs, func(x, y eventstore.Event) int { return strings.Compare(x.OccurredOn, y.OccurredOn) })
 	byStream := map[string][]eventstore.Event{}
 	for i := range evs {
 		// Copied in log order, as a store's read page lays them out: left where the

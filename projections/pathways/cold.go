@@ -131,19 +131,21 @@ func (c *coldStore) findUUID(k [16]byte) (run, at int, found bool) {
 	return 0, 0, false
 }
 
-// put files a pathway's periods under id (which must not be cold already).
-func (c *coldStore) put(id string, ps []period, exists bool) {
+// put files a pathway's periods under id (which must not be cold already), copying
+// them. It reports whether it keeps id itself: a UUID is kept as its 16 bytes.
+func (c *coldStore) put(id string, ps []period, exists bool) (keepsID bool) {
 	sp := c.store(ps, exists)
 	k, ok := uuidKey(id)
 	if !ok {
 		c.byName[id] = sp
-		return
+		return true
 	}
 	c.open[k] = sp
 	c.uuids++
 	if len(c.open) >= c.run {
 		c.seal()
 	}
+	return false
 }
 
 // store keeps a cold pathway's periods and returns their span, to be filed under

@@ -83,6 +83,10 @@ type ReadModel struct {
 	bulk    bool
 	scratch []byte
 	spare   []*pathway.State
+	// spareRecs are dropped recs a bulk load reuses (recycle); recycled counts
+	// them, for the tests.
+	spareRecs []*rec
+	recycled  int
 	// batch holds the decoded events of ApplyBatch's short batches, reused
 	// batch after batch.
 	batch []decoded
@@ -210,7 +214,7 @@ func (m *ReadModel) resetLocked() {
 	m.dups = map[dupKey]*rec{}
 	m.intern = map[string]string{}
 	m.lastActor, m.lastUser, m.lastRole = pathway.Actor{}, "", ""
-	m.spare = nil
+	m.spare, m.spareRecs = nil, nil
 	m.catchingUp = false
 	m.endCatchUp()
 	m.parked, m.parkedHead = nil, 0
@@ -306,7 +310,7 @@ func (m *ReadModel) applyLocked(id string, pos uint64, e pathway.Event, r pathwa
 		if refold {
 			m.cold.take(id)
 		}
-		p = newRec(id)
+		p = m.newRec(id)
 		m.byID[p.id] = p
 	case p.state != nil:
 		m.recent.unlink(p)
@@ -398,7 +402,7 @@ func (m *ReadModel) evict() {
 // dropLocked turns p into its return records. It holds no index entry: only a live
 // pathway is listed, a duplicate, a candidate or a guarantee.
 func (m *ReadModel) dropLocked(p *rec) {
-	m.cold.put(p.id, p.periods, p.exists)
+	keepsID := m.cold.put(p.id, p.periods, p.exists)
 	if p.exists {
 		m.exists--
 	}
@@ -410,6 +414,44 @@ func (m *ReadModel) dropLocked(p *rec) {
 		m.release(p.state)
 		p.state = nil
 	}
+	if !keepsID {
+		m.recycle(p)
+	}
+}
+
+// spareRecs bounds the recs kept for reuse: a bulk load in a log's pathway order
+// drops pathways as fast as it meets new ones.
+const spareRecs = 256
+
+// recycle keeps p, dropped, for newRec in a bulk load: a million-pathway replay
+// made a rec for every pathway and dropped four in five (150 MB of what it
+// allocated). Only there: nothing reads the model before it settles, so no
+// answer holds p.id, which is p's own memory and takes the next pathway's id.
+// Nothing else holds p either: a dropped pathway is in no index, its cold
+// record keeps no string of its id (the caller checks), and a parked rec (which
+// the parked list still points to once dropped) is never taken.
+func (m *ReadModel) recycle(p *rec) {
+	if !m.bulk || len(m.spareRecs) == spareRecs || m.parkedHead != len(m.parked) ||
+		len(p.id) > idInline || p.cand != nil || p.dupNext != nil || p.listed || p.prev != nil || p.next != nil {
+		return
+	}
+	periods := p.periods[:0]
+	*p = rec{periods: periods}
+	m.spareRecs = append(m.spareRecs, p)
+	m.recycled++
+}
+
+// newRec is a rec for id: a recycled one when a bulk load has one.
+func (m *ReadModel) newRec(id string) *rec {
+	n := len(m.spareRecs)
+	if n == 0 || len(id) > idInline || id == "" {
+		return newRec(id)
+	}
+	p := m.spareRecs[n-1]
+	m.spareRecs[n-1] = nil
+	m.spareRecs = m.spareRecs[:n-1]
+	p.id = unsafe.String(&p.idBuf[0], copy(p.idBuf[:], id))
+	return p
 }
 
 // spareStates bounds the decoded states kept for reuse.

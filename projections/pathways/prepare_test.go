@@ -66,3 +66,27 @@ func TestApplyPreparedRefusesAForeignValue(t *testing.T) {
 	}
 	require.Zero(t, m.Pathways())
 }
+
+// In a log's pathway order (a generated trust, a migration) a bulk load reuses the
+// recs of the pathways it drops for the pathways it meets next, page after page
+// however cut, and answers exactly as Apply event by event does.
+func TestPropertyRecycledRecsAnswerAsApply(t *testing.T) {
+	evs, load, _ := generatedLog(t, 300, false)
+	recycled := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		one, recent := eventByEvent(rt, evs, load)
+		bulk := pathways.New(pathways.WithLoader(load), pathways.WithRecent(recent))
+		bulk.BeginBulk()
+		for lo := 0; lo < len(evs); {
+			hi := min(len(evs), lo+rapid.IntRange(1, 1500).Draw(rt, "page"))
+			n, err := bulk.ApplyBatch(evs[lo:hi])
+			require.NoError(rt, err)
+			require.Equal(rt, hi-lo, n)
+			lo = hi
+		}
+		recycled += pathways.Recycled(bulk)
+		bulk.Settle()
+		requireSameModel(rt, one, bulk, evs)
+	})
+	require.Positive(t, recycled, "no rec was recycled")
+}
