@@ -16,7 +16,7 @@ func Fold(history []Recorded) State {
 	s.history = make([]Recorded, 0, len(history))
 	for _, r := range history {
 		s.history = append(s.history, r)
-		applyTo(&s, r.Event, &r, true)
+		applyTo(&s, r.Event, &r, true, nil)
 	}
 	return s
 }
@@ -46,23 +46,24 @@ func Step(s State, r Recorded) (next State, ok bool) {
 // StepInPlace is Step on *s: it changes s itself, but copies every slice it changes
 // first, so a copy of *s taken before (a reader's) is never altered. A retraction
 // leaves s as it was and reports false.
-func StepInPlace(s *State, r Recorded) bool { return StepWith(s, r.Event, r, false) }
+func StepInPlace(s *State, r Recorded) bool { return StepWith(s, r.Event, r, false, nil) }
 
 // StepOwned is StepInPlace for a state nobody else holds a copy of (a read model
 // loading a log in bulk, before anything reads it): it changes the state's slices in
 // place instead of copying each first, which was a sixth of what a replay allocates.
-func StepOwned(s *State, r Recorded) bool { return StepWith(s, r.Event, r, true) }
+func StepOwned(s *State, r Recorded) bool { return StepWith(s, r.Event, r, true, nil) }
 
 // StepWith is StepOwned (owned) or StepInPlace (not) of e with r's envelope; r.Event
 // is not read. The event comes apart from its record for a caller that boxed it on
 // its own stack (a replay folding from a Slab): escape analysis follows a struct
 // as a whole, so an event inside a record whose strings the state keeps would be
-// moved to the heap with them. StepWith keeps copies of e's fields, never e.
-func StepWith(s *State, e Event, r Recorded, owned bool) bool {
+// moved to the heap with them. StepWith keeps copies of e's fields, never e. A
+// state folded in place grows into sp's buffers (which may be nil) where it has none.
+func StepWith(s *State, e Event, r Recorded, owned bool, sp *Spares) bool {
 	if _, retraction := e.(EventRetracted); retraction {
 		return false
 	}
-	applyTo(s, e, &r, owned)
+	applyTo(s, e, &r, owned, sp)
 	return true
 }
 
@@ -78,14 +79,17 @@ func apply(s State, r Recorded, owned, record bool) State {
 	if record {
 		s.history = append(s.history[:len(s.history):len(s.history)], r)
 	}
-	applyTo(&s, r.Event, &r, owned)
+	applyTo(&s, r.Event, &r, owned, nil)
 	return s
 }
 
 // applyTo is apply on the caller's state: a read model steps thousands of states
 // that it owns, and copying each (several hundred bytes) in and out of apply was a
 // tenth of its fold.
-func applyTo(s *State, ev Event, r *Recorded, owned bool) {
+func applyTo(s *State, ev Event, r *Recorded, owned bool, sp *Spares) {
+	if !owned {
+		sp = nil // the spares are for states folded in place only
+	}
 	s.Version = int64(r.StreamVersion)
 	if s.retracted[r.EventID] {
 		return
@@ -98,7 +102,7 @@ func applyTo(s *State, ev Event, r *Recorded, owned bool) {
 	case ReferralReceived:
 		s.Exists, s.PathwayID, s.Patient, s.SpecialtyCode = true, e.PathwayID, e.Patient, e.SpecialtyCode
 		s.ReferralPriority, s.Source, s.ReceivedOn, s.ReferralEventID = e.ReferralPriority, e.Source, e.ReceivedOn, id
-		s.Periods = []Period{{StartedOn: e.ClockStartOn, OriginalStartOn: e.ClockStartOn, StartStatus: "10", StartEventID: id}}
+		s.Periods = append(take(sp, periodsOf)[:0], Period{StartedOn: e.ClockStartOn, OriginalStartOn: e.ClockStartOn, StartStatus: "10", StartEventID: id})
 	case ActivityRecorded:
 		if e.OccurredOn.After(s.LastActivityOn) {
 			s.LastActivityOn = e.OccurredOn
@@ -109,7 +113,7 @@ func applyTo(s *State, ev Event, r *Recorded, owned bool) {
 		}
 	case ClockStarted:
 		// Always decided from an activity, which is the new period's first.
-		s.Periods = append(cl(owned, s.Periods), Period{StartedOn: e.StartedOn, OriginalStartOn: e.StartedOn,
+		s.Periods = append(grow(owned, s.Periods, sp, periodsOf), Period{StartedOn: e.StartedOn, OriginalStartOn: e.StartedOn,
 			StartStatus: e.Status, StartEventID: id, HasActivity: true})
 	case ClockStopped:
 		s.Periods = cl(owned, s.Periods)
@@ -133,7 +137,7 @@ func applyTo(s *State, ev Event, r *Recorded, owned bool) {
 		s.closeRTTEntries(e.TransferredOn, id, owned)
 		s.Closed, s.ClosedReason = true, "transferred to another provider"
 	case AddedToWaitingList:
-		s.Entries = append(cl(owned, s.Entries), Entry{DecidedOn: e.DecidedOn, ListType: e.ListType, Priority: e.Priority,
+		s.Entries = append(grow(owned, s.Entries, sp, entriesOf), Entry{DecidedOn: e.DecidedOn, ListType: e.ListType, Priority: e.Priority,
 			PriorityFrom: e.DecidedOn, ProcedureCode: e.ProcedureCode, ExpectedMinutes: e.ExpectedMinutes,
 			Open: true, EventIDs: []string{id}})
 	case PriorityChanged:
@@ -149,8 +153,9 @@ func applyTo(s *State, ev Event, r *Recorded, owned bool) {
 			en.EventIDs = append(en.EventIDs[:len(en.EventIDs):len(en.EventIDs)], id)
 		}
 	case PreOpAssessmentCompleted:
-		pre := e
-		s.PreOp, s.PreOpEventID = &pre, id
+		pre := sp.preOp()
+		*pre = e
+		s.PreOp, s.PreOpEventID = pre, id
 	case AlertFlagged:
 		s.Alerts = append(cl(owned, s.Alerts), Alert{AlertFlagged: e, EventID: id})
 	case AlertCleared:
@@ -162,7 +167,7 @@ func applyTo(s *State, ev Event, r *Recorded, owned bool) {
 		}
 		s.Alerts = kept
 	case OfferMade:
-		s.Offers = append(cl(owned, s.Offers), Offer{OfferMade: e, Period: len(s.Periods) - 1, Status: "open", EventIDs: []string{id}})
+		s.Offers = append(grow(owned, s.Offers, sp, offersOf), Offer{OfferMade: e, Period: len(s.Periods) - 1, Status: "open", EventIDs: []string{id}})
 	case OfferDeclined:
 		s.answer(e.OfferID, "declined", e.DeclinedOn, id, owned)
 	case OfferAccepted:
@@ -170,7 +175,7 @@ func applyTo(s *State, ev Event, r *Recorded, owned bool) {
 	case PatientUnavailable:
 		s.Unavailable = append(cl(owned, s.Unavailable), e)
 	case AdmissionBooked:
-		s.Bookings = append(cl(owned, s.Bookings), Booking{AdmissionBooked: e, EventIDs: []string{id}})
+		s.Bookings = append(grow(owned, s.Bookings, sp, bookingsOf), Booking{AdmissionBooked: e, EventIDs: []string{id}})
 	case BookingCancelled:
 		if i := s.booking(e.BookingID); i >= 0 {
 			s.Bookings = cl(owned, s.Bookings)

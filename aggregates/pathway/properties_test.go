@@ -195,3 +195,42 @@ func TestStepsInPlaceRefuseARetractionAndLeaveTheState(t *testing.T) {
 		require.Equal(t, before, fmt.Sprintf("%+v", s), name)
 	}
 }
+
+// States folded in place side by side, each let go into one Spares when its run
+// ends and the next grown into the buffers let go, fold what Fold does: a buffer
+// is never handed to two states, and comes back holding nothing of the last.
+func TestPropertySparesAreNeverShared(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var sp Spares
+		type live struct {
+			s  *State
+			h  []Recorded
+			at int
+		}
+		var states []*live
+		runs, started, kept := rapid.IntRange(1, 30).Draw(t, "runs"), 0, 0
+		for started < runs || len(states) > 0 {
+			if started < runs && (len(states) == 0 || rapid.Bool().Draw(t, "start")) {
+				h, _ := genRun(t)
+				s := New()
+				states = append(states, &live{s: &s, h: h})
+				started++
+				continue
+			}
+			i := rapid.IntRange(0, len(states)-1).Draw(t, "which")
+			l := states[i]
+			if l.at < len(l.h) {
+				r := l.h[l.at]
+				require.True(t, StepWith(l.s, r.Event, r, true, &sp), "%T", r.Event)
+				l.at++
+				continue
+			}
+			require.Equal(t, Fold(l.h).WithoutHistory(), *l.s)
+			sp.Keep(l.s)
+			require.Equal(t, New(), *l.s)
+			kept++
+			states = append(states[:i], states[i+1:]...)
+		}
+		require.Equal(t, runs, kept)
+	})
+}

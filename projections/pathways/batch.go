@@ -105,7 +105,7 @@ func (m *ReadModel) Settle() {
 	m.evict()
 	m.unpark(0)
 	if m.bulk {
-		m.bulk, m.spareRecs = false, nil
+		m.bulk, m.spareRecs, m.spares = false, nil, pathway.Spares{}
 		m.buildIndexes()
 	}
 }

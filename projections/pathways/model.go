@@ -83,6 +83,8 @@ type ReadModel struct {
 	bulk    bool
 	scratch []byte
 	spare   []*pathway.State
+	// spares are the buffers of the states a bulk load let go (release).
+	spares pathway.Spares
 	// spareRecs are dropped recs a bulk load reuses (recycle); recycled counts
 	// them, for the tests.
 	spareRecs []*rec
@@ -214,7 +216,7 @@ func (m *ReadModel) resetLocked() {
 	m.dups = map[dupKey]*rec{}
 	m.intern = map[string]string{}
 	m.lastActor, m.lastUser, m.lastRole = pathway.Actor{}, "", ""
-	m.spare, m.spareRecs = nil, nil
+	m.spare, m.spareRecs, m.spares = nil, nil, pathway.Spares{}
 	m.catchingUp = false
 	m.endCatchUp()
 	m.parked, m.parkedHead = nil, 0
@@ -290,7 +292,7 @@ func (m *ReadModel) applyLocked(id string, pos uint64, e pathway.Event, r pathwa
 	// history honours one.
 	// In a bulk load nothing reads the model before it settles, so no reader's
 	// copy of a state shares its slices: they are changed in place (owned).
-	refold := st == nil || !pathway.StepWith(st, e, r, m.bulk)
+	refold := st == nil || !pathway.StepWith(st, e, r, m.bulk, &m.spares)
 	if refold {
 		r.Event = pathway.Clone(e) // the re-fold keeps it in the history it folds
 		next, err := m.refold(id, pos, r)
@@ -473,6 +475,11 @@ func (m *ReadModel) newState() *pathway.State {
 }
 
 func (m *ReadModel) release(s *pathway.State) {
+	if m.bulk {
+		// Nothing reads the model in a bulk load, so no reader's copy shares the
+		// state's slices: they are kept for the next states' (pathway.Spares).
+		m.spares.Keep(s)
+	}
 	if len(m.spare) < spareStates {
 		*s = pathway.State{}
 		m.spare = append(m.spare, s)
