@@ -33,7 +33,8 @@ func TestLimit(t *testing.T) {
 		{"80% done: what the rest will fill", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 80, 100, 825 * mib},
 		{"99% done: a Share-th, no less", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 99, 100, 700*mib + 500*mib/Share},
 		{"60% done: between", sample{total: 900 * mib, objects: 700 * mib, live: 600 * mib}, 128 * mib, 60, 100, 1200 * mib},
-		{"done: a Share-th", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 100, 100, 700*mib + 500*mib/Share},
+		{"done: an EndShare-th", sample{total: 900 * mib, objects: 700 * mib, live: 500 * mib}, 128 * mib, 100, 100, 700*mib + 500*mib/EndShare},
+		{"done, under the floor: an EndShare-th", sample{total: 150 * mib, objects: 140 * mib, live: 128 * mib}, 145 * mib, 100, 100, 146 * mib},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			require.Equal(t, c.want, Limit(c.s, c.floor, c.done, c.total))
@@ -42,18 +43,19 @@ func TestLimit(t *testing.T) {
 }
 
 // Past the floor, the headroom is never more than the live heap (Go's default)
-// nor less than a Share-th of it; at the end it is a Share-th; and a live heap that
-// grows with the work never makes room for more than it will reach at the end.
+// nor less than a Share-th of it until the work is done, then an EndShare-th; and a
+// live heap that grows with the work never makes room for more than it will reach
+// at the end.
 func TestHeadroomBounds(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		floor := rapid.Uint64Range(0, 1<<30).Draw(rt, "floor")
 		live := rapid.Uint64Range(floor, 1<<36).Draw(rt, "live")
 		total := rapid.Uint64Range(1, 1<<40).Draw(rt, "total")
-		done := rapid.Uint64Range(0, total).Draw(rt, "done")
+		done := rapid.Uint64Range(0, total-1).Draw(rt, "done")
 		h := headroom(live, floor, done, total)
 		require.LessOrEqual(rt, h, live)
 		require.GreaterOrEqual(rt, h, live/Share)
-		require.Equal(rt, live/Share, headroom(live, floor, total, total), "at the end")
+		require.Equal(rt, live/EndShare, headroom(live, floor, total, total), "at the end")
 		if done > 0 {
 			final := float64(live) * float64(total) / float64(done)
 			require.LessOrEqual(rt, float64(live+h), max(final, float64(live+live/Share))*(1+1e-9))
@@ -75,6 +77,10 @@ func TestLimitNeverFallsAsTheLiveHeapGrows(t *testing.T) {
 			return Limit(sample{total: live + other, objects: live, live: live}, floor, done, total)
 		}
 		require.LessOrEqual(rt, at(a), at(b))
+		if total > 0 && done == total {
+			require.GreaterOrEqual(rt, at(a), int64(other+a), "the work done: never below the live heap")
+			return
+		}
 		require.GreaterOrEqual(rt, at(a), int64(other+max(floor, a)), "never below the floor, nor the live heap")
 	})
 }
