@@ -106,6 +106,10 @@ func (m *ReadModel) Settle() {
 	m.unpark(0)
 	if m.bulk {
 		m.bulk, m.spareRecs, m.spares = false, nil, pathway.Spares{}
+		// The load's page buffers and slabs go too (2 MB at a million pathways).
+		for len(m.prepFree) > 0 {
+			<-m.prepFree
+		}
 		m.buildIndexes()
 	}
 }
