@@ -51,6 +51,7 @@ type Tracker struct {
 	mu      sync.RWMutex
 	links   map[string]*link
 	changed chan struct{}
+	slab    pathway.Slab // the pathway events being applied, under mu
 }
 
 // NewTracker returns an empty tracker.
@@ -165,18 +166,22 @@ func (t *Tracker) remove(ev eventstore.Event, bookingID string, on rtt.Date, rea
 }
 
 func (t *Tracker) applyPathway(ev eventstore.Event) error {
-	e, err := pathway.Decode(ev.Type, ev.SchemaVersion, ev.Data)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	// Into the tracker's slab (its use serialised by the lock), which the event
+	// leaves once applied: a box for each was nearly all the tracker allocated in
+	// a replay. What it keeps of one (ids, reasons) are strings of their own.
+	defer t.slab.Reset()
+	p, err := t.slab.Decode(ev.Type, ev.SchemaVersion, ev.Data)
 	if err != nil {
 		return err
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	switch e := e.(type) {
-	case pathway.AdmissionBooked:
+	switch e := p.(type) {
+	case *pathway.AdmissionBooked:
 		if l := t.links[e.BookingID]; l != nil {
 			l.OnPathway = true
 		}
-	case pathway.BookingCancelled:
+	case *pathway.BookingCancelled:
 		l := t.links[e.BookingID]
 		if l == nil {
 			return nil
