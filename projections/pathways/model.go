@@ -429,9 +429,10 @@ const spareRecs = 256
 // made a rec for every pathway and dropped four in five (150 MB of what it
 // allocated). Only there: nothing reads the model before it settles, so no
 // answer holds p.id, which is p's own memory and takes the next pathway's id.
-// Nothing else holds p either: a dropped pathway is in no index, its cold
-// record keeps no string of its id (the caller checks), and a parked rec (which
-// the parked list still points to once dropped) is never taken.
+// Nothing else holds p either: a dropped pathway is in no index (checked here
+// too), its cold record keeps no string of its id (the caller checks), and no
+// rec is taken while any is parked (the parked list keeps pointing at a parked
+// rec once it is dropped, and tells them apart by identity).
 func (m *ReadModel) recycle(p *rec) {
 	if !m.bulk || len(m.spareRecs) == spareRecs || m.parkedHead != len(m.parked) ||
 		len(p.id) > idInline || p.cand != nil || p.dupNext != nil || p.listed || p.prev != nil || p.next != nil {
