@@ -59,28 +59,33 @@ func (m *ReadModel) ApplyBatch(evs []eventstore.Event) (int, error) {
 }
 
 func decodeOne(ev *eventstore.Event) decoded {
-	id, ok := strings.CutPrefix(ev.Stream, StreamPrefix)
-	switch {
-	case !ok:
-		return decoded{}
-	case id == "":
-		return decoded{err: errNoID}
+	d, ok := pathwayOf(ev)
+	if ok {
+		d.e, d.err = pathway.Decode(ev.Type, ev.SchemaVersion, ev.Data)
 	}
-	e, err := pathway.Decode(ev.Type, ev.SchemaVersion, ev.Data)
-	return decoded{id: id, e: e, err: err}
+	return d
 }
 
 // decodeInto is decodeOne with the payload decoded into slab.
 func decodeInto(slab *pathway.Slab, ev *eventstore.Event) decoded {
+	d, ok := pathwayOf(ev)
+	if ok {
+		d.slabbed, d.err = slab.Decode(ev.Type, ev.SchemaVersion, ev.Data)
+	}
+	return d
+}
+
+// pathwayOf is ev's pathway id, and whether its payload is to be decoded: not for
+// another stream's event, nor for a pathway stream without an id (refused).
+func pathwayOf(ev *eventstore.Event) (decoded, bool) {
 	id, ok := strings.CutPrefix(ev.Stream, StreamPrefix)
 	switch {
 	case !ok:
-		return decoded{}
+		return decoded{}, false
 	case id == "":
-		return decoded{err: errNoID}
+		return decoded{err: errNoID}, false
 	}
-	p, err := slab.Decode(ev.Type, ev.SchemaVersion, ev.Data)
-	return decoded{id: id, slabbed: p, err: err}
+	return decoded{id: id}, true
 }
 
 var errNoID = errors.New("pathways: pathway stream without an id")
