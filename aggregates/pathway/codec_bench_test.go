@@ -35,16 +35,29 @@ func generatedMix(tb testing.TB) []stored {
 }
 
 func benchmarkDecode(b *testing.B, decode func(string, int, []byte) (pathway.Event, error)) {
+	benchmarkMix(b, func(typ string, data []byte) error {
+		_, err := decode(typ, pathway.SchemaVersion, data)
+		return err
+	}, func() {})
+}
+
+// benchmarkMix decodes the generated mix with decode, calling page after each
+// ReplayBatch-sized page's worth of events (a replay resets its slab there).
+func benchmarkMix(b *testing.B, decode func(typ string, data []byte) error, page func()) {
 	mix := generatedMix(b)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		for _, s := range mix {
-			if _, err := decode(s.typ, pathway.SchemaVersion, s.data); err != nil {
+		for k, s := range mix {
+			if err := decode(s.typ, s.data); err != nil {
 				b.Fatal(err)
 			}
+			if k%4096 == 4095 {
+				page()
+			}
 		}
+		page()
 	}
 	b.StopTimer()
 	runtime.ReadMemStats(&after)
@@ -65,4 +78,13 @@ func BenchmarkDecode(b *testing.B) {
 	}{{"Decode", pathway.Decode}, {"reference", pathway.DecodeReference}} {
 		b.Run(c.name, func(b *testing.B) { benchmarkDecode(b, c.decode) })
 	}
+	// What a replay's decoding stage does: into a slab reset page after page, no
+	// box an event (the allocations left are the strings the events hold).
+	b.Run("Slab", func(b *testing.B) {
+		var sl pathway.Slab
+		benchmarkMix(b, func(typ string, data []byte) error {
+			_, err := sl.Decode(typ, pathway.SchemaVersion, data)
+			return err
+		}, sl.Reset)
+	})
 }
