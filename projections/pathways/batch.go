@@ -11,12 +11,16 @@ import (
 
 // Runs of events a batch is cut into: the write lock is held for one run at a time
 // (a few hundred microseconds), so queries wait no longer than that during a
-// replay, and a run is decoded while the one before is folded in.
+// replay, and a run is decoded while the one before is folded in. Each run is a
+// hand-over between the decoding goroutine and the fold, and a goroutine woken
+// on this 2-core machine waits for a thread: with runs of 128 a traced replay had
+// one goroutine running for 0.9 s of 5.3; runs of 512 replayed 4-8% faster (21
+// alternated pairs; BENCHMARKS, ninth round).
 const (
-	batchRun = 128
+	batchRun = 512
 	// batchInline: a batch this short (the live tail, an event or a few at a time)
 	// is decoded where it is applied: a goroutine would cost more than it saves.
-	batchInline = 2 * batchRun
+	batchInline = 256
 )
 
 // decoded is one event of a batch ready to fold: its pathway id ("" for another

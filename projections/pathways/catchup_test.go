@@ -51,7 +51,9 @@ func dateOrdered(t *testing.T, n, rounds int) *feed {
 // batches and single events never widen it.
 func TestPagesThatMissWidenTheRecentListUntilSettled(t *testing.T) {
 	const n = 4 * catchUpFactor // the widened list holds every pathway
-	f := dateOrdered(t, n, 12)
+	// Enough rounds for the log to span several runs: a run that misses widens
+	// the list for the runs after it.
+	f := dateOrdered(t, n, 3*batchRun/n)
 
 	short := New(WithLoader(f.load), WithRecent(4))
 	applyPages(t, short, f.log, batchInline)

@@ -11,7 +11,8 @@ import (
 
 // runsAhead bounds how many runs of events the decoder may be ahead of the fold:
 // enough that the fold never waits at a run's end for the decoder, few enough that
-// the payloads waiting to be folded stay a small part of the heap.
+// the strings of the payloads waiting to be folded stay a small part of the heap
+// (the payloads themselves are in the page's slab): a page's worth.
 const runsAhead = 8
 
 // preparedPages bounds the decode buffers kept for reuse: one being folded, one
