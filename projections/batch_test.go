@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/internal/race"
 	"github.com/pathway-ledger/ledger/projections/internal/memstore"
 )
 
@@ -118,7 +119,7 @@ func stoppedOn(t *testing.T, r *Runner) *ApplyError {
 // The feed is the runner's whole per-event cost: it allocates nothing, for
 // projections that take events one at a time or in batches.
 func TestFeedAllocatesNothing(t *testing.T) {
-	if raceEnabled {
+	if race.Enabled {
 		t.Skip("the race detector allocates on its own account")
 	}
 	evs := make([]eventstore.Event, 512)

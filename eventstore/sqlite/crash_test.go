@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/internal/race"
 )
 
 const crashChildEnv = "LEDGER_CRASH_CHILD_DIR"
@@ -137,7 +138,7 @@ func TestCrashKeepsEveryAcknowledgedEvent(t *testing.T) {
 // race detector a build of this package's tests without it, whose child appends
 // several times faster and so is killed in more varied states.
 func crashChildBinary(t *testing.T) string {
-	if !raceEnabled {
+	if !race.Enabled {
 		return os.Args[0]
 	}
 	bin := filepath.Join(t.TempDir(), "crash-child.test")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/internal/race"
 	"github.com/pathway-ledger/ledger/process/booking"
 	"github.com/pathway-ledger/ledger/rtt"
 )
@@ -14,7 +15,7 @@ import (
 // A pathway booking event costs the tracker the strings decoded from it and
 // nothing more: the event itself is decoded into the tracker's slab, not boxed.
 func TestAPathwayBookingEventAllocatesOnlyItsStrings(t *testing.T) {
-	if raceEnabled {
+	if race.Enabled {
 		t.Skip("the race detector allocates for itself")
 	}
 	e := pathway.AdmissionBooked{BookingID: "b-1", AdmissionOn: rtt.MustParseDate("2026-12-07"), SessionID: s1,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pathway-ledger/ledger/aggregates/pathway"
 	"github.com/pathway-ledger/ledger/eventstore"
+	"github.com/pathway-ledger/ledger/internal/race"
 )
 
 // Every pathway event type a slab decodes, the slabbed fold knows: a type missing
@@ -31,7 +32,7 @@ func TestSlabbedKnowsEveryType(t *testing.T) {
 // Folding an event from a slab boxes it on the folding goroutine's stack: a
 // follow-up activity for a pathway being loaded allocates nothing at all.
 func TestSlabbedFoldAllocatesNoBox(t *testing.T) {
-	if raceEnabled {
+	if race.Enabled {
 		t.Skip("the race detector allocates for itself")
 	}
 	f := newFeed(t)

@@ -1,5 +1,0 @@
-//go:build !race
-
-package booking_test
-
-const raceEnabled = false

@@ -1,5 +1,0 @@
-//go:build race
-
-package pathways
-
-const raceEnabled = true
