@@ -22,13 +22,7 @@ func TestPropertyApplyBatchAnswersAsApply(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		one, recent := eventByEvent(rt, evs, load)
 		batched := pathways.New(pathways.WithLoader(load), pathways.WithRecent(recent))
-		for rest := evs; len(rest) > 0; {
-			n := min(len(rest), rapid.IntRange(1, 700).Draw(rt, "batch"))
-			applied, err := batched.ApplyBatch(rest[:n])
-			require.NoError(rt, err)
-			require.Equal(rt, n, applied)
-			rest = rest[n:]
-		}
+		applyInBatches(rt, batched, evs, 700)
 		// Long batches widen the recent list, which changes what is kept decoded,
 		// never an answer; the runner settles the model once it has caught up, and
 		// then the same pathways are kept decoded as by Apply.
@@ -85,6 +79,18 @@ func TestApplyBatchIgnoresOtherStreamsAndRefusesAnEmptyID(t *testing.T) {
 	})
 	require.ErrorContains(t, err, "without an id")
 	require.Equal(t, 1, n)
+}
+
+// applyInBatches applies evs to m with ApplyBatch in batches of 1 to longest
+// events, drawn, each applied whole.
+func applyInBatches(rt *rapid.T, m *pathways.ReadModel, evs []eventstore.Event, longest int) {
+	for rest := evs; len(rest) > 0; {
+		n := min(len(rest), rapid.IntRange(1, longest).Draw(rt, "batch"))
+		applied, err := m.ApplyBatch(rest[:n])
+		require.NoError(rt, err)
+		require.Equal(rt, n, applied)
+		rest = rest[n:]
+	}
 }
 
 // eventByEvent draws how few pathways a model keeps decoded and folds evs into one

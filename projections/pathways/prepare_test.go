@@ -77,13 +77,7 @@ func TestPropertyRecycledRecsAnswerAsApply(t *testing.T) {
 		one, recent := eventByEvent(rt, evs, load)
 		bulk := pathways.New(pathways.WithLoader(load), pathways.WithRecent(recent))
 		bulk.BeginBulk()
-		for lo := 0; lo < len(evs); {
-			hi := min(len(evs), lo+rapid.IntRange(1, 1500).Draw(rt, "page"))
-			n, err := bulk.ApplyBatch(evs[lo:hi])
-			require.NoError(rt, err)
-			require.Equal(rt, hi-lo, n)
-			lo = hi
-		}
+		applyInBatches(rt, bulk, evs, 1500)
 		recycled += pathways.Recycled(bulk)
 		bulk.Settle()
 		requireSameModel(rt, one, bulk, evs)
